@@ -1,0 +1,66 @@
+/*
+ * ts_limits.h - every default and limit of tcpstack, named in one place.
+ * Times are in microseconds unless the name says otherwise.
+ */
+#ifndef TS_LIMITS_H
+#define TS_LIMITS_H
+
+/* Link. */
+#define TS_MTU_DEFAULT 1500u
+#define TS_MTU_MIN 68u
+#define TS_MTU_MAX 65535u
+#define TS_FRAME_MAX (14u + TS_MTU_MAX) /* Ethernet header + payload */
+
+/* ARP. */
+#define TS_ARP_CACHE_SIZE 256u
+#define TS_ARP_ENTRY_TTL (300ULL * TS_USEC_PER_SEC)
+#define TS_ARP_RETRY_INTERVAL (1ULL * TS_USEC_PER_SEC)
+#define TS_ARP_MAX_TRIES 3u        /* requests before queued packets drop  */
+#define TS_ARP_QUEUE_PER_ENTRY 16u /* packets held while resolving one IP */
+
+/* IPv4. */
+#define TS_IP_TTL 64u
+#define TS_FRAG_TIMEOUT (30ULL * TS_USEC_PER_SEC) /* RFC 791 suggests 15 s+ */
+#define TS_FRAG_MEM_MAX (4u * 1024u * 1024u)      /* all reassembly buffers */
+#define TS_FRAG_MAX_DATAGRAMS 64u
+
+/* TCP: RFC 9293, RFC 6298, RFC 5681/6928, RFC 7323. */
+#define TS_MSL_DEFAULT_MS 30000u   /* the seed: TIME_WAIT = 2*MSL = 60 s  */
+#define TS_MSS_DEFAULT 536u        /* RFC 9293 3.7.1: when none announced */
+#define TS_MSS_MIN 88u             /* floor against tiny-MSS abuse        */
+#define TS_SNDBUF_DEFAULT (1024u * 1024u)
+#define TS_RCVBUF_DEFAULT (1024u * 1024u)
+#define TS_BUF_MAX (64u * 1024u * 1024u)
+#define TS_BUF_MIN 2048u
+#define TS_RTO_INITIAL (1ULL * TS_USEC_PER_SEC)       /* RFC 6298 2.1 */
+#define TS_RTO_MIN (200ULL * TS_USEC_PER_MSEC)        /* as Linux     */
+#define TS_RTO_MAX (60ULL * TS_USEC_PER_SEC)          /* RFC 6298 2.5 */
+#define TS_CLOCK_GRANULARITY (1ULL * TS_USEC_PER_MSEC)
+#define TS_MAX_RETRIES_DEFAULT 12u
+#define TS_SYN_RETRIES_DEFAULT 6u
+#define TS_INIT_CWND_SEGS 10u                          /* RFC 6928     */
+#define TS_DELACK_MAX (200ULL * TS_USEC_PER_MSEC)      /* RFC 9293 3.8.6.3 */
+#define TS_DELACK_DEFAULT (40ULL * TS_USEC_PER_MSEC)
+#define TS_PERSIST_MIN (200ULL * TS_USEC_PER_MSEC)
+#define TS_PERSIST_MAX (60ULL * TS_USEC_PER_SEC)
+#define TS_KEEPIDLE_DEFAULT_S 7200u
+#define TS_KEEPINTVL_DEFAULT_S 75u
+#define TS_KEEPCNT_DEFAULT 9u
+#define TS_WSCALE_MAX 14u                               /* RFC 7323 2.3 */
+#define TS_SACK_BLOCKS_MAX 4u
+#define TS_REASS_MAX_SEGMENTS 1024u /* out-of-order segments per connection */
+#define TS_CHALLENGE_ACK_LIMIT 1000u /* per second, stack-wide (RFC 5961 7) */
+#define TS_DUPACK_THRESHOLD 3u
+
+/* Sockets and listeners. */
+#define TS_MAX_SOCKETS 65536u
+#define TS_BACKLOG_MAX 4096u
+#define TS_SYN_QUEUE_MAX 1024u      /* half-open per listener before cookies */
+#define TS_EPHEMERAL_LO 49152u      /* RFC 6335 dynamic range */
+#define TS_EPHEMERAL_HI 65535u
+
+/* Trace. */
+#define TS_TRACE_LINE_MAX 512u
+#define TS_TRACE_PAYLOAD_MAX 120u  /* characters of decoded payload shown */
+
+#endif /* TS_LIMITS_H */
