@@ -123,9 +123,12 @@ void tcp_timers(struct ts_stack *st, ts_time_t now);
 
 /* ---- trace and pcap (trace.c, pcap.c) ------------------------------------ */
 
-/* A numbered decode line for a TCP segment sent or received. */
+/* A numbered decode line for a TCP segment sent or received.
+ * ack_plus_one: the ACK acknowledges the peer's SYN or FIN, so the line
+ * also shows it the seed's way, as "(ack-1)+1". The payload decoder (if
+ * any) renders seg->payload. */
 void trace_segment(struct ts_stack *st, const struct tcp_seg *seg,
-		   bool outbound);
+		   bool outbound, bool ack_plus_one);
 /* A state line: "local > remote OLD -> NEW (why)". */
 void trace_state(struct ts_stack *st, const struct ts_addr *local,
 		 const struct ts_addr *remote, enum ts_tcp_state from,
