@@ -173,6 +173,31 @@ struct tcp_seg {
 enum wire_result tcp_parse(const struct ip4_pkt *ip, bool verify_csum,
 			   struct tcp_seg *out, enum ts_counter *why);
 
+/* TCP option kinds (RFC 9293 3.1, RFC 7323, RFC 2018). */
+enum {
+	TCPOPT_EOL = 0,
+	TCPOPT_NOP = 1,
+	TCPOPT_MSS = 2,
+	TCPOPT_WSCALE = 3,
+	TCPOPT_SACK_PERM = 4,
+	TCPOPT_SACK = 5,
+	TCPOPT_TIMESTAMP = 8,
+};
+
+/* The options tcp_write emits for o, as option kinds in wire order, with
+ * Linux's layout and padding: "mss,sackOK,TS,nop,wscale" on a SYN,
+ * "nop,nop,TS,nop,nop,sack" on data. Fills kinds (room for
+ * TCP_OPT_SPACE_MAX entries) and *nsack, the SACK blocks that fit in the
+ * option space; returns the number of kinds. The trace uses it to show
+ * options in the order they travel. */
+size_t tcp_opts_layout(const struct tcp_opts *o,
+		       uint8_t kinds[TCP_OPT_SPACE_MAX], unsigned *nsack);
+
+/* Computes and stores the checksum of the TCP segment at seg (header and
+ * payload, len bytes) sent from src to dst (host order). Used by the pcap
+ * writer for frames whose checksum was left to offload. */
+void tcp_fill_csum(uint8_t *seg, size_t len, uint32_t src, uint32_t dst);
+
 /* Length of the options block tcp_write will emit for seg->opt (padded to a
  * multiple of 4). */
 size_t tcp_opts_len(const struct tcp_opts *o);
