@@ -13,7 +13,8 @@
 #include "ts_limits.h"
 
 /* One datagram being reassembled. Holes are tracked with a simple sorted
- * list of received ranges (RFC 815's idea). */
+ * list of received ranges (RFC 815's idea), adjacent ranges merged, so a
+ * datagram is complete when one range covers 0..total-1. */
 struct frag_range {
 	uint16_t first, last; /* byte offsets, inclusive */
 };
@@ -25,6 +26,7 @@ struct frag_slot {
 	uint32_t src, dst;
 	uint16_t id;
 	uint8_t proto;
+	uint8_t ttl;          /* from the first fragment that arrived */
 	ts_time_t deadline;
 	uint8_t *buf;         /* 20-byte header + up to 65515 payload bytes */
 	size_t cap;
@@ -39,5 +41,11 @@ struct ip4_state {
 	struct frag_slot frags[TS_FRAG_MAX_DATAGRAMS];
 	uint8_t *done;        /* last reassembled datagram (see frag_input) */
 };
+
+#define IP4_LIMITED_BROADCAST 0xffffffffu
+
+/* True for 255.255.255.255 and our subnet's directed broadcast address
+ * (ip4_input.c). */
+bool ip4_is_broadcast(const struct ts_stack *st, uint32_t addr);
 
 #endif /* TS_IP4_INTERNAL_H */

@@ -121,6 +121,11 @@ struct icmp_msg {
 /* Verifies the ICMP checksum over the whole message. */
 enum wire_result icmp_parse(const uint8_t *p, size_t len, struct icmp_msg *out,
 			    enum ts_counter *why);
+/* Writes an ICMP message at buf: the 8-byte header (type, code, checksum,
+ * rest) followed by a copy of body_len bytes of body, which must not
+ * overlap buf. Returns the message length. */
+size_t icmp_write(uint8_t *buf, uint8_t type, uint8_t code, uint32_t rest,
+		  const uint8_t *body, size_t body_len);
 
 /* ---- TCP (RFC 9293 3.1, options RFC 7323, RFC 2018) ---------------------- */
 

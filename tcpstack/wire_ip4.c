@@ -187,3 +187,15 @@ enum wire_result icmp_parse(const uint8_t *p, size_t len, struct icmp_msg *out,
 	out->has_quote = true;
 	return WIRE_OK;
 }
+
+size_t icmp_write(uint8_t *buf, uint8_t type, uint8_t code, uint32_t rest,
+		  const uint8_t *body, size_t body_len)
+{
+	buf[0] = type;
+	buf[1] = code;
+	wire_wr16(buf + 2, 0);
+	wire_wr32(buf + 4, rest);
+	memcpy(buf + ICMP_HLEN, body, body_len);
+	wire_wr16(buf + 2, inet_csum_fold(inet_csum_add(0, buf, ICMP_HLEN + body_len)));
+	return ICMP_HLEN + body_len;
+}
