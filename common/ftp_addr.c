@@ -5,6 +5,8 @@
  * it multiplies, so no input can overflow; a digit right after the allowed
  * count makes the number bad rather than silently splitting it.
  */
+#include "config.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 

@@ -6,6 +6,8 @@
  * first four bytes are kept apart, so a line that is too long to store can
  * still be recognised as a reply's terminator while it is discarded.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

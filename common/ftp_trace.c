@@ -3,6 +3,8 @@
  * (see ftp_trace.h). Everything here reads untrusted bytes with explicit
  * lengths and writes only printable ASCII into a bounded buffer.
  */
+#include "config.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

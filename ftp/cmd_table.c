@@ -3,6 +3,8 @@
  * (see cmd_table.h). Help texts follow BSD ftp / tnftp where the command
  * exists there.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <string.h>
 

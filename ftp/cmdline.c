@@ -2,6 +2,8 @@
  * cmdline.c - tokenizer and macro expansion (see cmdline.h), the input
  * rules of BSD ftp's makeargv()/slurpstring() and domacro().
  */
+#include "config.h"
+
 #include <string.h>
 
 #include "cmdline.h"
