@@ -41,6 +41,7 @@ struct ts_stack {
 	struct tcp_state tcp;
 	struct trace_state trace;
 
+	ts_time_t now;              /* see stack_now()                    */
 	ts_time_t quiet_until;      /* RFC 9293 3.4.3 quiet time          */
 	bool in_dispatch;           /* ts_dispatch is running              */
 	bool in_input;              /* ts_input/ts_timers is running       */
@@ -52,10 +53,15 @@ struct ts_stack {
 #define CNT(st, id) ((st)->counters[TS_C_##id]++)
 #define CNT_ADD(st, id, n) ((st)->counters[TS_C_##id] += (n))
 
-/* Current time (refreshed from the clock at every entry point). */
+/* Current time: read from the clock once at every entry point into the
+ * stack (stack_refresh_now), so one segment is handled at one instant. */
 static inline ts_time_t stack_now(const struct ts_stack *st)
 {
-	return st->cfg.clock(st->cfg.clock_ctx);
+	return st->now;
+}
+static inline void stack_refresh_now(struct ts_stack *st)
+{
+	st->now = st->cfg.clock(st->cfg.clock_ctx);
 }
 
 /* Asks the owner for a ts_dispatch() / timer re-arm (see cfg.wakeup). */
@@ -112,7 +118,8 @@ void icmp_send_error(struct ts_stack *st, const struct ip4_pkt *ip,
 
 /* ---- TCP (tcp_*.c) ---------------------------------------------------------- */
 
-void tcp_init(struct ts_stack *st);
+/* Sets up / tears down TCP's tables. tcp_init: 0 or -ENOMEM. */
+int tcp_init(struct ts_stack *st);
 void tcp_free(struct ts_stack *st);
 void tcp_input(struct ts_stack *st, const struct ip4_pkt *ip,
 	       bool csum_unverified);
@@ -138,7 +145,10 @@ void trace_event(struct ts_stack *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void trace_init(struct ts_stack *st);
 void trace_free(struct ts_stack *st);
-/* Writes a frame to the pcap file if one is open. */
-void pcap_frame(struct ts_stack *st, const uint8_t *frame, size_t len);
+/* Writes a frame to the pcap file if one is open. csum_unverified: a
+ * received frame whose TCP checksum the local kernel left to offload; the
+ * record gets a correct checksum (computed on a copy). */
+void pcap_frame(struct ts_stack *st, const uint8_t *frame, size_t len,
+		bool csum_unverified);
 
 #endif /* TS_STACK_INTERNAL_H */

@@ -152,7 +152,9 @@ enum {
 	TF_FROM_COOKIE = 1u << 16,/* created from a validated SYN cookie       */
 	TF_URG_PENDING = 1u << 17,/* send-side urgent pointer to transmit      */
 	TF_TW_LOADED = 1u << 18,  /* TIME_WAIT entry loaded from a state file  */
-	TF_LOST_SYN_RETRY = 1u << 19,
+	TF_WANT_WRITE = 1u << 19, /* a send was short: notify when room frees  */
+	TF_ON_ACCEPTQ = 1u << 20, /* child on its listener's accept queue      */
+	TF_PASSIVE = 1u << 21,    /* created by a listener (for RST in SYN_RCVD) */
 };
 
 struct tcb {
@@ -180,6 +182,8 @@ struct tcb {
 	uint32_t snd_wl1, snd_wl2;
 	uint32_t snd_up;            /* send urgent pointer (seq of last urgent byte + 1) */
 	uint32_t max_sndwnd;
+	uint32_t fin_seq;           /* sequence number of our FIN once sent   */
+	ts_time_t progress_at;      /* when snd_una last moved (user timeout) */
 	uint8_t snd_wscale;         /* shift applied to peer's window field   */
 
 	/* Receive sequence space. */
@@ -251,7 +255,7 @@ struct tcb {
 	void *cb_arg;
 	unsigned events;            /* queued TS_EV_* not yet delivered        */
 	bool ev_queued;
-	struct tcb *ev_next;        /* stack's event list                      */
+	struct tcb *ev_prev, *ev_next; /* stack's event list                   */
 	int error;                  /* pending -errno after TS_EV_ERROR        */
 };
 
@@ -274,8 +278,9 @@ struct tcp_state {
 	struct tcb **heap;
 	unsigned heap_len, heap_cap;
 
-	/* Event delivery list. */
+	/* Event delivery list (TCBs with events queued), FIFO. */
 	struct tcb *ev_head, *ev_tail;
+	unsigned ev_count;
 
 	/* ISN and port selection secrets (RFC 6528, RFC 6056). */
 	uint8_t secret[16];
@@ -291,8 +296,6 @@ struct tcp_state {
 
 /* ---- tcp_table.c ----------------------------------------------------------- */
 
-int tcp_table_init(struct ts_stack *st);
-void tcp_table_free(struct ts_stack *st);
 struct tcb *tcb_new(struct ts_stack *st);
 /* Frees a TCB: unhashes, unbinds, removes timers and queued events. */
 void tcb_free(struct ts_stack *st, struct tcb *tp);
@@ -312,6 +315,14 @@ void tcp_hash_remove(struct ts_stack *st, struct tcb *tp);
  * bind). 0 or -EADDRINUSE / -EADDRNOTAVAIL. */
 int tcp_bind(struct ts_stack *st, struct tcb *tp, const struct ts_addr *remote);
 void tcp_unbind(struct ts_stack *st, struct tcb *tp);
+/* Links a listener's child into the bind table without a conflict check:
+ * it shares the listener's port, and must be counted there (TIME_WAIT). */
+void tcp_bind_link(struct ts_stack *st, struct tcb *tp);
+/* Window scale shift that lets a 16-bit field cover rcvbuf (RFC 7323 2.3). */
+uint8_t tcp_wscale_for(uint32_t rcvbuf);
+/* Sets up the send side of a new connection: ISS, MSS to announce, our
+ * window scale and timestamp offset. */
+void tcp_init_send_side(struct ts_stack *st, struct tcb *tp);
 
 /* ---- tcp_state.c ----------------------------------------------------------- */
 
@@ -321,14 +332,26 @@ void tcp_unbind(struct ts_stack *st, struct tcb *tp);
 void tcp_set_state(struct ts_stack *st, struct tcb *tp, enum ts_tcp_state to,
 		   const char *why);
 /* Drops a connection: error -> TS_EV_ERROR to the owner, state CLOSED,
- * TCB freed (or kept for the handle when one is attached). */
+ * TCB freed (or kept for the handle when one is attached). tp may be freed
+ * on return. */
 void tcp_drop(struct ts_stack *st, struct tcb *tp, int err, const char *why);
-/* Queues events for the TCB's owner. */
+/* A connection ended (normally or not): state CLOSED, out of the tables;
+ * freed if it has no handle. tp may be freed on return. */
+void tcp_close_tcb(struct ts_stack *st, struct tcb *tp, const char *why);
+/* Queues events for the TCB's owner (nothing for orphans). */
 void tcp_notify(struct ts_stack *st, struct tcb *tp, unsigned events);
+/* Takes a TCB off the event list (its events stay in tp->events). */
+void tcp_event_unlink(struct ts_stack *st, struct tcb *tp);
 
 /* ---- tcp_input.c and the per-state handlers ---------------------------- */
 
 void tcp_in_listen(struct ts_stack *st, struct tcb *lp, const struct tcp_seg *seg);
+/* A child of a listener reached ESTABLISHED: onto the accept queue. */
+void tcp_listener_child_established(struct ts_stack *st, struct tcb *child);
+/* Removes a child from its listener's queues (it closed or was reset). */
+void tcp_listener_forget(struct ts_stack *st, struct tcb *child);
+/* Closes a listener: its unaccepted children are reset. */
+void tcp_listener_close(struct ts_stack *st, struct tcb *lp);
 void tcp_in_syn_sent(struct ts_stack *st, struct tcb *tp, const struct tcp_seg *seg);
 /* Steps 1-4 of RFC 9293 3.10.7.4; false when the segment was dealt with. */
 bool tcp_check_segment(struct ts_stack *st, struct tcb *tp, const struct tcp_seg *seg);
@@ -342,6 +365,10 @@ void tcp_in_closed(struct ts_stack *st, const struct tcp_seg *seg);
 void tcp_syn_options(struct ts_stack *st, struct tcb *tp, const struct tcp_seg *syn);
 /* The receive window we can offer now, in bytes (unscaled). */
 uint32_t tcp_rcv_window(const struct tcb *tp);
+/* After the application read: has the window grown enough to be worth a
+ * window update of its own (RFC 9293 3.8.6.2.2: by 2 MSS or half the
+ * buffer)? */
+bool tcp_window_update_due(const struct tcb *tp);
 
 /* ---- tcp_output.c ----------------------------------------------------------- */
 

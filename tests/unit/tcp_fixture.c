@@ -1,0 +1,414 @@
+/*
+ * tcp_fixture.c - see tcp_fixture.h.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcp_fixture.h"
+
+struct tn_net tn;
+
+/* Bounds for tn_run: events processed per call, to catch livelocks. */
+#define RUN_MAX_STEPS 50000000u
+
+static ts_time_t tn_clock(void *ctx)
+{
+	(void)ctx;
+	return tn.now;
+}
+
+static void queue_frame(unsigned from, const uint8_t *frame, size_t len,
+			ts_time_t at)
+{
+	struct tn_frame *f;
+	unsigned i;
+
+	ck_assert_msg(tn.nq < TN_FRAMES_MAX, "wire queue overflow");
+	/* Keep the queue ordered by delivery time (stable for equal times). */
+	i = tn.nq;
+	while (i > 0 && tn.q[i - 1].at > at)
+		i--;
+	memmove(&tn.q[i + 1], &tn.q[i], (tn.nq - i) * sizeof(tn.q[0]));
+	f = &tn.q[i];
+	f->from = from;
+	f->at = at;
+	f->len = len;
+	f->data = malloc(len);
+	ck_assert_ptr_nonnull(f->data);
+	memcpy(f->data, frame, len);
+	tn.nq++;
+}
+
+static uint32_t frame_dst_ip(const uint8_t *frame, size_t len)
+{
+	if (len < ETH_HLEN + IP4_HLEN_MIN || frame[12] != 0x08 || frame[13] != 0)
+		return 0;
+	return (uint32_t)frame[30] << 24 | (uint32_t)frame[31] << 16 |
+	       (uint32_t)frame[32] << 8 | frame[33];
+}
+
+static void node_output(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct tn_node *n = ctx;
+	unsigned from = (unsigned)(n - tn.node);
+	ts_time_t at = tn.now + tn.delay;
+	uint8_t copy[TS_FRAME_MAX];
+
+	if (frame_dst_ip(frame, len) == RAW_PEER_IP) {
+		struct tn_frame *f;
+
+		ck_assert_uint_lt(n->nraw_out, sizeof(n->raw_out) / sizeof(n->raw_out[0]));
+		f = &n->raw_out[n->nraw_out++];
+		f->data = malloc(len);
+		memcpy(f->data, frame, len);
+		f->len = len;
+		return;
+	}
+	memcpy(copy, frame, len);
+	if (tn.filter != NULL && !tn.filter(from, n->sent++, copy, len, &at))
+		return;
+	queue_frame(from, copy, len, at);
+}
+
+static void node_trace(void *ctx, const char *line)
+{
+	struct tn_node *n = ctx;
+
+	if (tn.echo_trace)
+		printf("[%u] %s\n", (unsigned)(n - tn.node), line);
+	ck_assert_uint_lt(n->nlines, TN_LINES_MAX);
+	n->lines[n->nlines] = strdup(line);
+	n->nlines++;
+}
+
+static void node_init(unsigned i, uint32_t ip, uint32_t isn)
+{
+	struct tn_node *n = &tn.node[i];
+	struct ts_stack_config cfg;
+	static const uint8_t secret[16] = { 1, 2, 3, 4, 5, 6, 7, 8,
+					    9, 10, 11, 12, 13, 14, 15, 16 };
+	int err = 0;
+
+	memset(n, 0, sizeof(*n));
+	n->ip = ip;
+	n->mac[0] = 0x02;
+	n->mac[5] = (uint8_t)(ip & 0xff);
+	n->lines = calloc(TN_LINES_MAX, sizeof(char *));
+	ts_stack_config_init(&cfg);
+	memcpy(cfg.mac, n->mac, 6);
+	cfg.addr = ip;
+	cfg.prefix_len = 24;
+	cfg.output = node_output;
+	cfg.output_ctx = n;
+	cfg.clock = tn_clock;
+	cfg.trace = TS_TRACE_ALL;
+	cfg.trace_line = node_trace;
+	cfg.trace_ctx = n;
+	cfg.isn_secret = secret;
+	cfg.msl_ms = 30000;
+	if (isn != 0) {
+		cfg.fixed_isn_set = true;
+		cfg.fixed_isn = isn;
+	}
+	n->st = ts_stack_new(&cfg, &err);
+	ck_assert_msg(n->st != NULL, "ts_stack_new: %d", err);
+}
+
+/* Every node knows every other node's MAC, and the raw peer's: tests are
+ * about TCP, and ARP has its own suite. */
+static void add_static_arp(void)
+{
+	static const uint8_t raw_mac[6] = { 0x02, 0, 0, 0, 0, 0x63 };
+	unsigned i, j;
+
+	for (i = 0; i < tn.nnodes; i++) {
+		for (j = 0; j < tn.nnodes; j++)
+			if (i != j)
+				ts_arp_add_static(tn.node[i].st, tn.node[j].ip,
+						  tn.node[j].mac);
+		ts_arp_add_static(tn.node[i].st, RAW_PEER_IP, raw_mac);
+	}
+}
+
+void tn_setup_isn(uint32_t client_isn, uint32_t server_isn)
+{
+	memset(&tn, 0, sizeof(tn));
+	tn.now = 1000000; /* 1 s: time 0 is special to nobody, but be safe */
+	tn.delay = 1000;  /* 1 ms one way */
+	tn.q = calloc(TN_FRAMES_MAX, sizeof(*tn.q));
+	tn.nnodes = 2;
+	node_init(TN_CLIENT, TN_IP_CLIENT, client_isn);
+	node_init(TN_SERVER, TN_IP_SERVER, server_isn);
+	add_static_arp();
+	tn.echo_trace = getenv("TN_TRACE") != NULL;
+}
+
+void tn_setup(void)
+{
+	tn_setup_isn(0, 0);
+}
+
+void tn_teardown_check(bool expect_empty)
+{
+	unsigned i, j;
+
+	for (i = 0; i < tn.nnodes; i++) {
+		struct tn_node *n = &tn.node[i];
+
+		if (expect_empty)
+			ck_assert_msg(n->st->tcp.nconns == 0,
+				      "node %u still has %u connections", i,
+				      n->st->tcp.nconns);
+		ts_stack_free(n->st);
+		for (j = 0; j < n->nlines; j++)
+			free(n->lines[j]);
+		free(n->lines);
+		for (j = 0; j < n->nraw_out; j++)
+			free(n->raw_out[j].data);
+	}
+	for (i = 0; i < tn.nq; i++)
+		free(tn.q[i].data);
+	free(tn.q);
+	memset(&tn, 0, sizeof(tn));
+}
+
+void tn_teardown(void)
+{
+	tn_teardown_check(false);
+}
+
+static ts_time_t next_timer(void)
+{
+	ts_time_t t = TS_TIME_NEVER;
+	unsigned i;
+
+	for (i = 0; i < tn.nnodes; i++) {
+		ts_time_t d = ts_next_deadline(tn.node[i].st);
+
+		if (d < t)
+			t = d;
+	}
+	return t;
+}
+
+static void deliver_head(void)
+{
+	struct tn_frame f = tn.q[0];
+	unsigned i;
+
+	memmove(&tn.q[0], &tn.q[1], (tn.nq - 1) * sizeof(tn.q[0]));
+	tn.nq--;
+	for (i = 0; i < tn.nnodes; i++)
+		if (i != f.from)
+			ts_input(tn.node[i].st, f.data, f.len);
+	free(f.data);
+}
+
+void tn_run_until(ts_time_t until)
+{
+	unsigned steps;
+
+	for (steps = 0; steps < RUN_MAX_STEPS; steps++) {
+		ts_time_t t = next_timer(), fr = tn.nq ? tn.q[0].at : TS_TIME_NEVER;
+		ts_time_t next = t < fr ? t : fr;
+		unsigned i;
+
+		if (next == TS_TIME_NEVER || next > until) {
+			if (until != TS_TIME_NEVER && until > tn.now)
+				tn.now = until;
+			return;
+		}
+		if (next > tn.now)
+			tn.now = next;
+		if (fr <= tn.now) {
+			deliver_head();
+			continue;
+		}
+		for (i = 0; i < tn.nnodes; i++)
+			if (ts_next_deadline(tn.node[i].st) <= tn.now)
+				ts_timers(tn.node[i].st);
+	}
+	ck_abort_msg("tn_run: no quiescence after %u steps", RUN_MAX_STEPS);
+}
+
+void tn_run(ts_time_t d)
+{
+	tn_run_until(tn.now + d);
+}
+
+static void record_events(struct ts_stack *st, int sock, unsigned ev, void *arg)
+{
+	struct tn_node *n = arg;
+
+	(void)st;
+	if (sock >= 0 && (unsigned)sock < TN_SOCKS_MAX)
+		n->events[sock] |= ev;
+}
+
+void tn_watch(unsigned node, int sock)
+{
+	ts_set_callback(tn.node[node].st, sock, record_events, &tn.node[node]);
+}
+
+int tn_listen(unsigned node, uint16_t port)
+{
+	struct ts_stack *st = tn.node[node].st;
+	struct ts_addr a = { 0, port };
+	int s = ts_socket(st);
+
+	ck_assert_int_ge(s, 0);
+	ck_assert_int_eq(ts_bind(st, s, &a), 0);
+	ck_assert_int_eq(ts_listen(st, s, 16), 0);
+	tn_watch(node, s);
+	return s;
+}
+
+int tn_connect(unsigned node, uint32_t ip, uint16_t port, uint16_t sport)
+{
+	struct ts_stack *st = tn.node[node].st;
+	struct ts_addr r = { ip, port };
+	int s = ts_socket(st);
+
+	ck_assert_int_ge(s, 0);
+	if (sport != 0) {
+		struct ts_addr l = { 0, sport };
+
+		ck_assert_int_eq(ts_bind(st, s, &l), 0);
+	}
+	tn_watch(node, s);
+	ck_assert_int_eq(ts_connect(st, s, &r), -EINPROGRESS);
+	return s;
+}
+
+int tn_accept(unsigned node, int lsock)
+{
+	int s = ts_accept(tn.node[node].st, lsock, NULL);
+
+	if (s == -EAGAIN) {
+		tn_run(100000);
+		s = ts_accept(tn.node[node].st, lsock, NULL);
+	}
+	if (s >= 0)
+		tn_watch(node, s);
+	return s;
+}
+
+enum ts_tcp_state tn_state(unsigned node, int sock)
+{
+	struct ts_sockinfo info;
+
+	ck_assert_int_eq(ts_getinfo(tn.node[node].st, sock, &info), 0);
+	return info.state;
+}
+
+int tn_find(unsigned node, const char *text, int from)
+{
+	struct tn_node *n = &tn.node[node];
+	unsigned i;
+
+	for (i = from < 0 ? 0 : (unsigned)from; i < n->nlines; i++)
+		if (strstr(n->lines[i], text) != NULL)
+			return (int)i;
+	return -1;
+}
+
+unsigned tn_count(unsigned node, const char *text)
+{
+	struct tn_node *n = &tn.node[node];
+	unsigned i, c = 0;
+
+	for (i = 0; i < n->nlines; i++)
+		if (strstr(n->lines[i], text) != NULL)
+			c++;
+	return c;
+}
+
+void tn_dump(unsigned node)
+{
+	struct tn_node *n = &tn.node[node];
+	unsigned i;
+
+	for (i = 0; i < n->nlines; i++)
+		fprintf(stderr, "[%u] %s\n", node, n->lines[i]);
+}
+
+void tn_inject(unsigned node, uint16_t sport, uint16_t dport, uint32_t seq,
+	       uint32_t ack, uint8_t flags, uint16_t wnd, const void *data,
+	       size_t len, const struct tcp_opts *opt)
+{
+	static const uint8_t raw_mac[6] = { 0x02, 0, 0, 0, 0, 0x63 };
+	uint8_t frame[TS_FRAME_MAX];
+	uint8_t *l4 = frame + ETH_HLEN + IP4_HLEN_MIN;
+	struct tcp_seg seg;
+	size_t hlen;
+
+	memset(&seg, 0, sizeof(seg));
+	seg.src_ip = RAW_PEER_IP;
+	seg.dst_ip = tn.node[node].ip;
+	seg.sport = sport;
+	seg.dport = dport;
+	seg.seq = seq;
+	seg.ack = ack;
+	seg.flags = flags;
+	seg.wnd = wnd;
+	if (opt != NULL)
+		seg.opt = *opt;
+	hlen = TCP_HLEN_MIN + tcp_opts_len(&seg.opt);
+	if (len > 0)
+		memcpy(l4 + hlen, data, len);
+	tcp_write(l4, &seg, len);
+	ip4_write(frame + ETH_HLEN, IP4_PROTO_TCP, RAW_PEER_IP,
+		  tn.node[node].ip, (uint16_t)(hlen + len), 1, true, 64);
+	eth_write(frame, tn.node[node].mac, raw_mac, ETH_TYPE_IPV4);
+	ts_input(tn.node[node].st, frame, ETH_HLEN + IP4_HLEN_MIN + hlen + len);
+}
+
+bool tn_take_seg(unsigned node, struct tcp_seg *seg, uint8_t *payload_copy,
+		 size_t cap)
+{
+	struct tn_node *n = &tn.node[node];
+	struct ip4_pkt ip;
+	enum ts_counter why;
+	struct tn_frame f;
+
+	if (n->nraw_out == 0)
+		return false;
+	f = n->raw_out[0];
+	memmove(&n->raw_out[0], &n->raw_out[1],
+		(n->nraw_out - 1) * sizeof(n->raw_out[0]));
+	n->nraw_out--;
+	ck_assert_int_eq(ip4_parse(f.data + ETH_HLEN, f.len - ETH_HLEN, &ip, &why),
+			 WIRE_OK);
+	ck_assert_int_eq(tcp_parse(&ip, true, seg, &why), WIRE_OK);
+	if (payload_copy != NULL) {
+		ck_assert_uint_le(seg->len, cap);
+		memcpy(payload_copy, seg->payload, seg->len);
+	}
+	seg->payload = NULL; /* the frame is freed below */
+	free(f.data);
+	return true;
+}
+
+void tn_clear_raw(unsigned node)
+{
+	struct tn_node *n = &tn.node[node];
+	unsigned i;
+
+	for (i = 0; i < n->nraw_out; i++)
+		free(n->raw_out[i].data);
+	n->nraw_out = 0;
+}
+
+void tn_pattern(uint8_t *buf, size_t len, size_t offset, unsigned seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		uint64_t x = (offset + i) * 0x9E3779B97F4A7C15ull + seed;
+
+		buf[i] = (uint8_t)(x >> 29 ^ x >> 47);
+	}
+}

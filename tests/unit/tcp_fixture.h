@@ -1,0 +1,116 @@
+/*
+ * tcp_fixture.h - stacks joined by an in-process Ethernet "hub" on a
+ * virtual clock, for deterministic TCP tests.
+ *
+ * Node 0 is the client 76.88.16.104, node 1 the server 76.88.16.16 (the
+ * seed's lab). Every frame a node sends is queued on the wire and
+ * delivered to every other node after tn.delay; a filter may drop, alter
+ * or delay frames. tn_run() delivers frames and runs timers in virtual
+ * time, so retransmissions and TIME_WAIT take no real time.
+ *
+ * A "raw peer" can also talk to a node directly: tn_inject() builds a TCP
+ * segment from RAW_PEER_IP, and tn_take_seg() returns what the node sent.
+ */
+#ifndef TCP_FIXTURE_H
+#define TCP_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stack_internal.h"
+
+#define TN_CLIENT 0u
+#define TN_SERVER 1u
+#define TN_NODES_MAX 3u
+#define TN_IP_CLIENT 0x4c581068u /* 76.88.16.104 */
+#define TN_IP_SERVER 0x4c581010u /* 76.88.16.16  */
+#define RAW_PEER_IP 0x4c581063u  /* 76.88.16.99: a scripted peer */
+#define TN_FRAMES_MAX 65536u
+#define TN_LINES_MAX 100000u
+#define TN_SOCKS_MAX 64u
+
+struct tn_frame {
+	unsigned from;
+	ts_time_t at;      /* delivery time */
+	uint8_t *data;     /* owned by the fixture */
+	size_t len;
+};
+
+/* A frame on the wire: return false to drop it. May change *at (delay,
+ * reordering) or the bytes. `index` counts frames sent from `from`. */
+typedef bool (*tn_filter_fn)(unsigned from, unsigned index, uint8_t *frame,
+			     size_t len, ts_time_t *at);
+
+struct tn_node {
+	struct ts_stack *st;
+	uint32_t ip;
+	uint8_t mac[6];
+	unsigned sent;               /* frames sent so far */
+	char **lines;                /* trace lines, owned */
+	unsigned nlines;
+	unsigned events[TN_SOCKS_MAX]; /* OR of events seen per socket */
+	/* Frames this node sent to RAW_PEER_IP (for tn_take_seg). */
+	struct tn_frame raw_out[256];
+	unsigned nraw_out;
+};
+
+struct tn_net {
+	ts_time_t now;
+	ts_time_t delay;             /* one-way wire delay */
+	unsigned nnodes;
+	struct tn_node node[TN_NODES_MAX];
+	struct tn_frame *q;          /* frames in flight, by delivery time */
+	unsigned nq;
+	tn_filter_fn filter;
+	bool echo_trace;             /* print trace lines (debugging) */
+};
+
+extern struct tn_net tn;
+
+/* Two nodes (client, server), wire delay 1 ms, every trace on.
+ * fixed_isn values of 0 mean "random". */
+void tn_setup_isn(uint32_t client_isn, uint32_t server_isn);
+void tn_setup(void);
+/* Frees everything; fails the test if a stack still has connections in
+ * its tables when `expect_empty` (all were closed and timed out). */
+void tn_teardown_check(bool expect_empty);
+void tn_teardown(void);
+
+/* Runs the network until `until` (absolute virtual time) or until nothing
+ * is in flight and no timer is due before `until`. */
+void tn_run_until(ts_time_t until);
+/* Runs for d microseconds of virtual time. */
+void tn_run(ts_time_t d);
+
+/* Records every event of sock (see tn_node.events). */
+void tn_watch(unsigned node, int sock);
+
+/* Sockets. */
+int tn_listen(unsigned node, uint16_t port);
+int tn_connect(unsigned node, uint32_t ip, uint16_t port, uint16_t sport);
+/* Accepts one connection (runs the net until one is ready or fails). */
+int tn_accept(unsigned node, int lsock);
+enum ts_tcp_state tn_state(unsigned node, int sock);
+
+/* Trace: index of the first line at or after `from` containing text,
+ * or -1. */
+int tn_find(unsigned node, const char *text, int from);
+/* Number of lines containing text. */
+unsigned tn_count(unsigned node, const char *text);
+void tn_dump(unsigned node); /* prints the node's trace (on failure) */
+
+/* Raw peer: builds a TCP segment RAW_PEER_IP:sport -> node:dport. */
+void tn_inject(unsigned node, uint16_t sport, uint16_t dport, uint32_t seq,
+	       uint32_t ack, uint8_t flags, uint16_t wnd, const void *data,
+	       size_t len, const struct tcp_opts *opt);
+/* Takes the oldest segment the node sent to the raw peer; false if none. */
+bool tn_take_seg(unsigned node, struct tcp_seg *seg, uint8_t *payload_copy,
+		 size_t cap);
+/* Drops everything the node sent to the raw peer so far. */
+void tn_clear_raw(unsigned node);
+
+/* Fills buf with a reproducible pattern (byte i of stream `seed`). */
+void tn_pattern(uint8_t *buf, size_t len, size_t offset, unsigned seed);
+
+#endif /* TCP_FIXTURE_H */
