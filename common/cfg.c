@@ -7,6 +7,8 @@
  * Formatting goes the other way (load_value -> format_value), so a dump
  * reads back to the same configuration.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

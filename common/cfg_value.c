@@ -2,9 +2,11 @@
  * cfg_value.c - the one place where configuration text is parsed: lines
  * into key and value, values into typed union cfg_val, and back.
  * Every parser takes explicit lengths or NUL-terminated text that the
- * caller has already bounded (CFG_VALUE_MAX).
+ * caller has already bounded (CFG_VALUE_MAX). Addresses use the stack's
+ * own strict parsers (ts_link.h), so every program reads them alike.
  */
-#include <arpa/inet.h>
+#include "config.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <strings.h>
 
 #include "cfg_internal.h"
+#include "ts_link.h"
 
 /* ---- lines ----------------------------------------------------------------- */
 
@@ -263,64 +266,13 @@ static int parse_enum(const struct cfg_key *k, const char *t, int *out,
 	return -EINVAL;
 }
 
-static int parse_ipv4(const char *t, size_t n, uint32_t *out)
-{
-	char buf[INET_ADDRSTRLEN];
-	struct in_addr a;
-
-	if (n >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, t, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET, buf, &a) != 1)
-		return -EINVAL;
-	*out = ntohl(a.s_addr);
-	return 0;
-}
-
-static int parse_cidr(const char *t, struct cfg_cidr *out)
-{
-	const char *slash = strchr(t, '/'), *rest;
-	int64_t prefix = 24;
-
-	if (parse_ipv4(t, slash ? (size_t)(slash - t) : strlen(t),
-		       &out->addr) != 0)
-		return -EINVAL;
-	if (slash && (parse_digits(slash + 1, &prefix, &rest) != 0 ||
-		      *rest != '\0' || slash[1] == '-' || prefix > 32))
-		return -EINVAL;
-	out->prefix = (uint8_t)prefix;
-	return 0;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int parse_mac(const char *t, struct cfg_mac *out)
 {
-	int i;
-
-	if (t[0] == '\0') {
-		memset(out, 0, sizeof(*out));
+	memset(out, 0, sizeof(*out));
+	if (t[0] == '\0')
 		return 0;
-	}
-	if (strlen(t) != 17)
+	if (ts_parse_mac(t, out->b) != 0)
 		return -EINVAL;
-	for (i = 0; i < 6; i++) {
-		int hi = hexval(t[3 * i]), lo = hexval(t[3 * i + 1]);
-
-		if (hi < 0 || lo < 0 || (i < 5 && t[3 * i + 2] != ':'))
-			return -EINVAL;
-		out->b[i] = (uint8_t)(hi << 4 | lo);
-	}
 	out->set = true;
 	return 0;
 }
@@ -366,11 +318,12 @@ int cfg_value_parse(const struct cfg_key *k, const char *t, union cfg_val *v,
 	case CFG_PATH:
 	case CFG_LIST: v->s = t; return 0;
 	case CFG_IPV4:
-		return why_text(t[0] ? parse_ipv4(t, strlen(t), &v->ip) : 0,
+		return why_text(t[0] ? ts_parse_ipv4(t, &v->ip) : 0,
 				"expected an IPv4 address A.B.C.D, or nothing "
 				"for none", why, len);
 	case CFG_CIDR:
-		return why_text(parse_cidr(t, &v->cidr),
+		return why_text(ts_parse_cidr(t, &v->cidr.addr,
+					      &v->cidr.prefix),
 				"expected A.B.C.D/PREFIX with PREFIX 0 to 32",
 				why, len);
 	case CFG_MAC:
@@ -406,8 +359,7 @@ static int format_list(const struct cfg_list *l, char *out, size_t cap)
 int cfg_value_format(const struct cfg_key *k, const union cfg_val *v,
 		     char *out, size_t cap)
 {
-	char a[INET_ADDRSTRLEN];
-	struct in_addr ia;
+	char a[16];
 	int n = 0;
 
 	if (cap == 0)
@@ -423,8 +375,7 @@ int cfg_value_format(const struct cfg_key *k, const union cfg_val *v,
 	case CFG_LIST: return format_list(v->list, out, cap);
 	case CFG_IPV4:
 	case CFG_CIDR:
-		ia.s_addr = htonl(k->type == CFG_IPV4 ? v->ip : v->cidr.addr);
-		inet_ntop(AF_INET, &ia, a, sizeof(a));
+		ts_ipv4_str(k->type == CFG_IPV4 ? v->ip : v->cidr.addr, a);
 		if (k->type == CFG_IPV4)
 			n = snprintf(out, cap, "%s", v->ip ? a : "");
 		else

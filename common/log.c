@@ -1,6 +1,8 @@
 /*
  * log.c - event logging to a file, syslog or stderr (see log.h).
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
