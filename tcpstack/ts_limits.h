@@ -11,6 +11,29 @@
 #define TS_MTU_MAX 65535u
 #define TS_FRAME_MAX (14u + TS_MTU_MAX) /* Ethernet header + payload */
 
+/* Link drivers (link_*.c). */
+#define TS_LINK_SOCKBUF (4u * 1024u * 1024u) /* hub/packet socket buffers  */
+#define TS_HUB_PEERS_MAX 256u         /* ports one hub port sends to       */
+#define TS_HUB_RESCAN_CHECK (1ULL * TS_USEC_PER_MSEC) /* dir change poll  */
+#define TS_HUB_RECV_SKIP_MAX 64u      /* filtered frames skipped per recv  */
+#define TS_PACKET_BATCH 32u           /* frames per recvmmsg               */
+#define TS_MEM_QUEUE_MAX 16384u       /* frames queued per mem link         */
+
+/* Impairment layer (link_impair.c). */
+#define TS_IMPAIR_QUEUE_MAX 65536u    /* frames held back per direction    */
+#define TS_IMPAIR_HELD_MAX 64u        /* reordered frames held at once     */
+#define TS_IMPAIR_DEPTH_MAX 64u       /* reorder depth limit               */
+#define TS_IMPAIR_DEPTH_DEFAULT 3u
+#define TS_IMPAIR_HOLD_MAX (10ULL * TS_USEC_PER_MSEC) /* reorder hold cap  */
+#define TS_IMPAIR_TIME_MAX (60ULL * TS_USEC_PER_SEC)  /* delay/jitter cap  */
+#define TS_IMPAIR_SPEC_MAX 512u       /* characters in an impairment spec  */
+
+/* libevent glue and bufferevent adapter (ts_event.c, ts_bufferevent.c). */
+#define TS_EV_DRAIN_MAX 256u          /* frames read per link callback     */
+#define TS_BEV_RX_HIGH (256u * 1024u) /* app-side bytes before rx pauses   */
+#define TS_BEV_TX_HIGH (256u * 1024u) /* bytes queued toward ts_send       */
+#define TS_BEV_IO_CHUNK (64u * 1024u) /* bytes per ts_recv into an evbuffer */
+
 /* ARP. */
 #define TS_ARP_CACHE_SIZE 256u
 #define TS_ARP_ENTRY_TTL (300ULL * TS_USEC_PER_SEC)
