@@ -151,11 +151,13 @@ static bool take_buffered_line(struct ftpc_edit *e)
 	if (!nl)
 		return false;
 	n = (size_t)(nl - e->buf);
-	dropped = e->discarding;
+	dropped = e->discarding || n > FTPC_LINE_MAX;
 	e->discarding = false;
+	if (dropped)
+		n = 0;
 	memcpy(line, e->buf, n);
 	line[n] = '\0';
-	rest = e->len - n - 1;
+	rest = e->len - (size_t)(nl - e->buf) - 1;
 	memmove(e->buf, nl + 1, rest);
 	e->len = rest;
 	if (n > 0 && line[n - 1] == '\r')

@@ -1,5 +1,6 @@
 /* Unit tests for ftp/complete.c: what tab offers for commands, local files
- * (in a private temporary directory) and remote names from the cache. */
+ * (in a private temporary directory) and remote names from the cache; and
+ * for ftp/edit.c's plain (non-terminal) input path on a pipe. */
 #include <check.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,7 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "complete.h"
+#include "edit.h"
+#include "ftpc_limits.h"
 
 static struct ftpc_matches m;
 static char tmpdir[64];
@@ -157,6 +162,101 @@ START_TEST(test_cursor_in_the_middle_completes_the_word_before_it)
 }
 END_TEST
 
+
+#define INPUT_MAX 8
+
+struct input_log {
+	struct event_base *base;
+	struct ftpc_edit *e;
+	unsigned n;
+	enum ftpc_input ev[INPUT_MAX];
+	char line[INPUT_MAX][32];
+};
+
+static void on_input(void *ctx, enum ftpc_input ev, char *line, size_t len)
+{
+	struct input_log *log = ctx;
+
+	ck_assert_uint_lt(log->n, INPUT_MAX);
+	log->ev[log->n] = ev;
+	if (line)
+		snprintf(log->line[log->n], sizeof(log->line[0]), "%.*s",
+			 (int)len, line);
+	log->n++;
+	/* Like the session: ask for the next line until input ends. */
+	if (ev == FTPC_INPUT_EOF && log->base)
+		event_base_loopbreak(log->base);
+	else if (ev != FTPC_INPUT_EOF)
+		ck_assert_int_eq(ftpc_edit_read_line(log->e, "ftp> ", on_input,
+						     log),
+				 0);
+}
+
+START_TEST(test_plain_input_gives_lines_too_long_and_eof)
+{
+	struct event_base *base = event_base_new();
+	struct input_log log = { 0 };
+	struct timeval limit = { 3, 0 };
+	char big[FTPC_LINE_MAX + 100];
+	int p[2];
+
+	ck_assert_ptr_nonnull(base);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(dup2(p[0], 0), 0);
+	close(p[0]);
+	memset(big, 'x', sizeof(big));
+	big[sizeof(big) - 1] = '\n';
+	ck_assert_int_eq(write(p[1], "ls\r\nget a b\n", 13), 13);
+	ck_assert_int_eq(write(p[1], big, sizeof(big)), (ssize_t)sizeof(big));
+	ck_assert_int_eq(write(p[1], "last", 4), 4);
+	close(p[1]);
+	log.base = base;
+	log.e = ftpc_edit_new(base, "ftp", false, NULL);
+	ck_assert_ptr_nonnull(log.e);
+	ck_assert_int_eq(ftpc_edit_read_line(log.e, "ftp> ", on_input, &log),
+			 0);
+	event_base_loopexit(base, &limit);
+	event_base_dispatch(base);
+	ck_assert_uint_eq(log.n, 5);
+	ck_assert_int_eq(log.ev[0], FTPC_INPUT_LINE);
+	ck_assert_str_eq(log.line[0], "ls");
+	ck_assert_str_eq(log.line[1], "get a b");
+	ck_assert_int_eq(log.ev[2], FTPC_INPUT_TOO_LONG);
+	ck_assert_int_eq(log.ev[3], FTPC_INPUT_LINE);
+	ck_assert_str_eq(log.line[3], "last");
+	ck_assert_int_eq(log.ev[4], FTPC_INPUT_EOF);
+	ftpc_edit_free(log.e);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(test_cancel_reports_cancelled_once)
+{
+	struct event_base *base = event_base_new();
+	struct input_log log = { 0 };
+	int p[2];
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(dup2(p[0], 0), 0);
+	log.e = ftpc_edit_new(base, "ftp", false, NULL);
+	ck_assert_ptr_nonnull(log.e);
+	/* Only one input object per process. */
+	ck_assert_ptr_null(ftpc_edit_new(base, "ftp", false, NULL));
+	ck_assert_int_eq(ftpc_edit_read_password(log.e, "Password:", on_input,
+						 &log),
+			 0);
+	ck_assert_int_eq(ftpc_edit_read_line(log.e, "x", on_input, &log), -1);
+	ftpc_edit_cancel(log.e);
+	ck_assert_uint_eq(log.n, 1);
+	ck_assert_int_eq(log.ev[0], FTPC_INPUT_CANCELLED);
+	ftpc_edit_cancel(log.e); /* the re-armed line read */
+	ck_assert_uint_eq(log.n, 2);
+	ftpc_edit_free(log.e);
+	close(p[1]);
+	event_base_free(base);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("complete");
@@ -171,6 +271,10 @@ int main(void)
 	tcase_add_test(tc, test_remote_names_come_from_the_cache);
 	tcase_add_test(tc, test_repeating_letters_and_no_completion);
 	tcase_add_test(tc, test_cursor_in_the_middle_completes_the_word_before_it);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("input");
+	tcase_add_test(tc, test_plain_input_gives_lines_too_long_and_eof);
+	tcase_add_test(tc, test_cancel_reports_cancelled_once);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
