@@ -69,7 +69,8 @@ static size_t build_tcp(const uint8_t *opts, size_t optlen, size_t paylen)
 	t[0] = 0x04, t[1] = 0x0e, t[2] = 0x00, t[3] = 0x15;
 	t[12] = (uint8_t)((hlen / 4) << 4);
 	t[13] = TCP_ACK;
-	memcpy(t + 20, opts, optlen);
+	if (optlen)
+		memcpy(t + 20, opts, optlen);
 	memset(t + hlen, 'd', paylen);
 	tcp_fill_csum(t, hlen + paylen, IP_CLIENT, IP_SERVER);
 	return total;
