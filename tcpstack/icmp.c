@@ -22,10 +22,6 @@ static void icmp_echo_reply(struct ts_stack *st, const struct ip4_pkt *ip,
 	 * amplifier. */
 	if (ip4_is_broadcast(st, ip->dst))
 		return;
-	/* The stack does not fragment what it sends, so an echo larger than
-	 * the MTU (a reassembled one) goes unanswered. */
-	if (IP4_HLEN_MIN + ICMP_HLEN + m->body_len > st->mtu)
-		return;
 	len = icmp_write(buf, ICMP_ECHO_REPLY, 0, m->rest, m->body, m->body_len);
 	if (ip4_send(st, buf, len, IP4_PROTO_ICMP, ip->src, false) == 0) {
 		CNT(st, ICMP_TX);

@@ -102,7 +102,9 @@ void ip4_deliver(struct ts_stack *st, const struct ip4_pkt *ip,
 		 bool csum_unverified);
 /* Prepends a 20-byte IPv4 header to the l4_len bytes at l4 (which must have
  * TS_L3_HEADROOM writable bytes before it) and sends the packet towards dst
- * (via the gateway when off-link). 0, or -EHOSTUNREACH (no route), -EMSGSIZE. */
+ * (via the gateway when off-link). 0, or -EHOSTUNREACH (no route), -EMSGSIZE
+ * (beyond the MTU with df set). Without df, a packet beyond the MTU is sent
+ * as fragments, which overwrites the buffer at l4. */
 int ip4_send(struct ts_stack *st, uint8_t *l4, size_t l4_len, uint8_t proto,
 	     uint32_t dst, bool df);
 /* Reassembly: returns true and a complete datagram in *out (owned by the

@@ -88,6 +88,9 @@ enum wire_result ip4_parse(const uint8_t *p, size_t len, struct ip4_pkt *out,
 /* Writes a 20-byte header (no options) with checksum at buf. */
 void ip4_write(uint8_t *buf, uint8_t proto, uint32_t src, uint32_t dst,
 	       uint16_t payload_len, uint16_t id, bool df, uint8_t ttl);
+/* Like ip4_write, with the flags-and-offset field given (fragments). */
+void ip4_write_frag(uint8_t *buf, uint8_t proto, uint32_t src, uint32_t dst,
+		    uint16_t payload_len, uint16_t id, uint16_t frag, uint8_t ttl);
 bool ip4_is_fragment(const struct ip4_pkt *ip);
 
 /* Internet checksum (RFC 1071) helpers. */

@@ -106,11 +106,18 @@ enum wire_result ip4_parse(const uint8_t *p, size_t len, struct ip4_pkt *out,
 void ip4_write(uint8_t *buf, uint8_t proto, uint32_t src, uint32_t dst,
 	       uint16_t payload_len, uint16_t id, bool df, uint8_t ttl)
 {
+	ip4_write_frag(buf, proto, src, dst, payload_len, id,
+		       df ? IP4_FLAG_DF : 0, ttl);
+}
+
+void ip4_write_frag(uint8_t *buf, uint8_t proto, uint32_t src, uint32_t dst,
+		    uint16_t payload_len, uint16_t id, uint16_t frag, uint8_t ttl)
+{
 	buf[0] = (uint8_t)((IP4_VERSION << 4) | (IP4_HLEN_MIN / 4u));
 	buf[1] = 0;
 	wire_wr16(buf + 2, (uint16_t)(IP4_HLEN_MIN + payload_len));
 	wire_wr16(buf + 4, id);
-	wire_wr16(buf + 6, df ? IP4_FLAG_DF : 0);
+	wire_wr16(buf + 6, frag);
 	buf[8] = ttl;
 	buf[9] = proto;
 	wire_wr16(buf + 10, 0);

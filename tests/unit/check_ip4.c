@@ -421,6 +421,58 @@ START_TEST(test_frag_reassembled_echo_is_answered)
 }
 END_TEST
 
+START_TEST(test_icmp_large_echo_reply_is_fragmented)
+{
+	uint8_t whole[3100];
+	size_t len, off = 0, i;
+	struct ip4_pkt ip;
+	struct icmp_msg m;
+	enum ts_counter why;
+	uint16_t id = 0;
+
+	fill_pattern(whole, sizeof(whole));
+	len = icmp_msg(data, ICMP_ECHO_REQUEST, 0, 0x12340002u, whole, 2992);
+	ck_assert_uint_eq(len, 3000);
+	ts_arp_add_static(fx.st, FX_IP_PEER, fx_mac_peer);
+	input_frag_proto(IP4_PROTO_ICMP, 0x77, 0, 1480, true);
+	input_frag_proto(IP4_PROTO_ICMP, 0x77, 1480, 1480, true);
+	input_frag_proto(IP4_PROTO_ICMP, 0x77, 2960, 40, false);
+	ck_assert_uint_eq(fx.nframes, 3);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(ip4_parse(fx.frames[i].data + ETH_HLEN,
+					   fx.frames[i].len - ETH_HLEN, &ip, &why), WIRE_OK);
+		ck_assert_uint_le(ip.total_len, TS_MTU_DEFAULT);
+		ck_assert_uint_eq((ip.frag & IP4_FRAG_OFFSET_MASK) * 8u, off);
+		ck_assert_uint_eq(!!(ip.frag & IP4_FLAG_MF), i < 2);
+		if (i == 0)
+			id = ip.id;
+		ck_assert_uint_eq(ip.id, id);
+		memcpy(whole + off, ip.payload, ip.payload_len);
+		off += ip.payload_len;
+	}
+	ck_assert_uint_eq(off, 3000);
+	ck_assert_int_eq(icmp_parse(whole, off, &m, &why), WIRE_OK);
+	ck_assert_uint_eq(m.type, ICMP_ECHO_REPLY);
+	ck_assert_uint_eq(m.rest, 0x12340002u);
+	ck_assert_mem_eq(m.body, data + 8, 2992);
+}
+END_TEST
+
+START_TEST(test_ip4_send_with_df_beyond_mtu_refused_without_df_fragmented)
+{
+	ts_arp_add_static(fx.st, FX_IP_PEER, fx_mac_peer);
+	ck_assert_int_eq(send_l4(FX_IP_PEER, 2000), -EMSGSIZE);
+	ck_assert_uint_eq(fx.nframes, 0);
+	memset(fx.st->txbuf + TS_L3_HEADROOM, 1, 2000);
+	ck_assert_int_eq(ip4_send(fx.st, fx.st->txbuf + TS_L3_HEADROOM, 2000,
+				  IP4_PROTO_ICMP, FX_IP_PEER, false), 0);
+	ck_assert_uint_eq(fx.nframes, 2);
+	ck_assert_uint_eq(fx.frames[0].len, ETH_HLEN + 20 + 1480);
+	ck_assert_uint_eq(fx.frames[1].len, ETH_HLEN + 20 + 520);
+	ck_assert_uint_eq(fx.st->counters[TS_C_IP_TX], 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ip4");
@@ -449,6 +501,8 @@ int main(void)
 	tcase_add_test(tc, test_frag_timeout_drops_and_traces);
 	tcase_add_test(tc, test_frag_table_and_memory_bounded);
 	tcase_add_test(tc, test_frag_reassembled_echo_is_answered);
+	tcase_add_test(tc, test_icmp_large_echo_reply_is_fragmented);
+	tcase_add_test(tc, test_ip4_send_with_df_beyond_mtu_refused_without_df_fragmented);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
