@@ -52,6 +52,24 @@ uint32_t inet_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto,
 
 /* ---- IPv4 ------------------------------------------------------------------- */
 
+/* Fills out from a header whose lengths the caller has validated. */
+static void ip4_fill(const uint8_t *p, size_t ihl, size_t total,
+		     size_t payload_len, struct ip4_pkt *out)
+{
+	out->ihl_bytes = (uint8_t)ihl;
+	out->tos = p[1];
+	out->total_len = (uint16_t)total;
+	out->id = wire_rd16(p + 4);
+	out->frag = wire_rd16(p + 6);
+	out->ttl = p[8];
+	out->proto = p[9];
+	out->src = wire_rd32(p + 12);
+	out->dst = wire_rd32(p + 16);
+	out->hdr = p;
+	out->payload = p + ihl;
+	out->payload_len = payload_len;
+}
+
 enum wire_result ip4_parse(const uint8_t *p, size_t len, struct ip4_pkt *out,
 			   enum ts_counter *why)
 {
@@ -88,18 +106,7 @@ enum wire_result ip4_parse(const uint8_t *p, size_t len, struct ip4_pkt *out,
 		*why = TS_C_IP_DROP_TTL;
 		return WIRE_BAD;
 	}
-	out->ihl_bytes = (uint8_t)ihl;
-	out->tos = p[1];
-	out->total_len = (uint16_t)total;
-	out->id = wire_rd16(p + 4);
-	out->frag = wire_rd16(p + 6);
-	out->ttl = p[8];
-	out->proto = p[9];
-	out->src = wire_rd32(p + 12);
-	out->dst = wire_rd32(p + 16);
-	out->hdr = p;
-	out->payload = p + ihl;
-	out->payload_len = total - ihl;
+	ip4_fill(p, ihl, total, total - ihl, out);
 	return WIRE_OK;
 }
 
@@ -154,18 +161,7 @@ static enum wire_result icmp_parse_quote(const uint8_t *p, size_t len,
 	total = wire_rd16(p + 2);
 	if (ihl < IP4_HLEN_MIN || ihl > len || total < ihl)
 		return WIRE_BAD;
-	q->ihl_bytes = (uint8_t)ihl;
-	q->tos = p[1];
-	q->total_len = (uint16_t)total;
-	q->id = wire_rd16(p + 4);
-	q->frag = wire_rd16(p + 6);
-	q->ttl = p[8];
-	q->proto = p[9];
-	q->src = wire_rd32(p + 12);
-	q->dst = wire_rd32(p + 16);
-	q->hdr = p;
-	q->payload = p + ihl;
-	q->payload_len = len - ihl < total - ihl ? len - ihl : total - ihl;
+	ip4_fill(p, ihl, total, len < total ? len - ihl : total - ihl, q);
 	return WIRE_OK;
 }
 
