@@ -149,33 +149,57 @@ static bool reachable(const struct ts_stack *st, uint32_t ip)
 	       st->cfg.gateway != 0;
 }
 
+/* May this socket start an active open? RFC 9293 3.10.2: SEND in LISTEN
+ * with a foreign socket turns the passive open into an active one. A
+ * listener with children (half-open or waiting for accept) keeps
+ * listening: they belong to it. */
+static int connect_allowed(const struct tcb *tp)
+{
+	switch (tp->state) {
+	case TS_CLOSED:
+		return tp->error != 0 ? -EINVAL : 0;
+	case TS_LISTEN:
+		return tp->synq_len > 0 || tp->aq_len > 0 ? -EISCONN : 0;
+	case TS_SYN_SENT:
+		return -EALREADY;
+	default:
+		return -EISCONN;
+	}
+}
+
 int ts_connect(struct ts_stack *st, int sock, const struct ts_addr *remote)
 {
 	struct tcb *tp = sock_get(st, sock);
+	bool was_listening;
 	int rc;
 
 	if (tp == NULL)
 		return -EBADF;
-	if (tp->state != TS_CLOSED)
-		return tp->state == TS_SYN_SENT ? -EALREADY : -EISCONN;
-	if (tp->error != 0)
-		return -EINVAL;
+	rc = connect_allowed(tp);
+	if (rc != 0)
+		return rc;
 	if (remote->ip == 0 || remote->port == 0)
 		return -EINVAL;
 	if (!reachable(st, remote->ip))
 		return -EHOSTUNREACH;
+	was_listening = tp->state == TS_LISTEN;
 	tp->remote = *remote;
 	tp->local.ip = st->cfg.addr;
-	rc = tcp_bind(st, tp, remote);
+	rc = tcp_bind(st, tp, remote); /* a listener is bound already */
 	if (rc != 0)
 		return rc;
 	tcp_init_send_side(st, tp);
 	rc = connect_over_timewait(st, tp);
-	if (rc != 0)
+	if (rc != 0) {
+		if (was_listening)
+			tp->remote = (struct ts_addr){ 0, 0 }; /* still listens */
 		return rc;
+	}
 	tcp_hash_insert(st, tp);
 	tp->rcv_adv = 0;
-	tcp_set_state(st, tp, TS_SYN_SENT, "connect(), sending SYN");
+	tcp_set_state(st, tp, TS_SYN_SENT,
+		      was_listening ? "connect() on a listening socket, sending SYN"
+				    : "connect(), sending SYN");
 	if (stack_now(st) < st->quiet_until)
 		/* RFC 9293 3.4.3: no sequence numbers until quiet time ends. */
 		tcp_timer_set(st, tp, TCPT_REXMT, st->quiet_until);

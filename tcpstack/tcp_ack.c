@@ -7,11 +7,14 @@
  */
 #include "stack_internal.h"
 
-/* SYN_RECEIVED and the ACK of our SYN,ACK: the handshake is complete. */
+/* The ACK of our SYN,ACK: the handshake is complete. Usually in
+ * SYN_RECEIVED; in FIN_WAIT_1 when the application closed before it
+ * (RFC 9293 3.10.4), and then the state stays: the FIN is now due. */
 static void synrcvd_established(struct ts_stack *st, struct tcb *tp,
 				const struct tcp_seg *seg)
 {
 	tp->snd_una = tp->iss + 1;
+	tp->flags |= TF_SYN_ACKED;
 	tp->snd_wnd = (uint32_t)seg->wnd << tp->snd_wscale;
 	tp->snd_wl1 = seg->seq;
 	tp->snd_wl2 = seg->ack;
@@ -22,7 +25,8 @@ static void synrcvd_established(struct ts_stack *st, struct tcb *tp,
 	tp->rexmt_shift = 0;
 	tcp_timer_clear(st, tp, TCPT_REXMT);
 	tcp_cc_init(st, tp);
-	tcp_set_state(st, tp, TS_ESTABLISHED, "rcvd ACK of SYN,ACK");
+	if (tp->state == TS_SYN_RECEIVED)
+		tcp_set_state(st, tp, TS_ESTABLISHED, "rcvd ACK of SYN,ACK");
 	if (tp->listener != NULL)
 		tcp_listener_child_established(st, tp);
 	else
@@ -184,7 +188,7 @@ static bool fin_acked(struct ts_stack *st, struct tcb *tp)
 bool tcp_process_ack(struct ts_stack *st, struct tcb *tp,
 		     const struct tcp_seg *seg)
 {
-	if (tp->state == TS_SYN_RECEIVED) {
+	if (tcp_syn_unacked(tp)) {
 		if (!seq_gt(seg->ack, tp->snd_una) || seq_gt(seg->ack, tp->snd_max)) {
 			tcp_send_rst_for(st, seg);
 			return false;

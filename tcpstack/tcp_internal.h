@@ -155,6 +155,7 @@ enum {
 	TF_WANT_WRITE = 1u << 19, /* a send was short: notify when room frees  */
 	TF_ON_ACCEPTQ = 1u << 20, /* child on its listener's accept queue      */
 	TF_PASSIVE = 1u << 21,    /* created by a listener (for RST in SYN_RCVD) */
+	TF_SYN_ACKED = 1u << 22,  /* the peer acknowledged our SYN             */
 };
 
 struct tcb {
@@ -293,6 +294,15 @@ struct tcp_state {
 	/* SYN cookie secrets, rotated. */
 	uint8_t cookie_secret[16];
 };
+
+/* Our SYN (or SYN,ACK) is out and not yet acknowledged: SYN_SENT,
+ * SYN_RECEIVED, and FIN_WAIT_1 entered from SYN_RECEIVED by a close
+ * (RFC 9293 3.10.4). Such a connection retransmits its SYN, not data. */
+static inline bool tcp_syn_unacked(const struct tcb *tp)
+{
+	return !(tp->flags & TF_SYN_ACKED) && tp->state != TS_CLOSED &&
+	       tp->state != TS_LISTEN;
+}
 
 /* ---- tcp_table.c ----------------------------------------------------------- */
 

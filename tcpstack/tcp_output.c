@@ -65,7 +65,9 @@ static void build_options(const struct ts_stack *st, const struct tcb *tp,
 
 	memset(o, 0, sizeof(*o));
 	if (flags & TCP_SYN) {
-		bool passive = tp->state == TS_SYN_RECEIVED;
+		/* A SYN,ACK answers: it may only accept what the SYN offered
+		 * (RFC 7323 1.3, RFC 2018 2). */
+		bool passive = (flags & TCP_ACK) != 0;
 
 		o->mss_present = true;
 		o->mss = tp->mss_announce;
@@ -156,10 +158,9 @@ static uint8_t base_flags(const struct tcb *tp)
 	switch (tp->state) {
 	case TS_SYN_SENT:
 		return TCP_SYN;
-	case TS_SYN_RECEIVED:
-		return TCP_SYN | TCP_ACK;
 	default:
-		return TCP_ACK;
+		/* SYN_RECEIVED, or FIN_WAIT_1 closed from it: SYN,ACK again */
+		return tcp_syn_unacked(tp) ? TCP_SYN | TCP_ACK : TCP_ACK;
 	}
 }
 
@@ -262,9 +263,11 @@ int tcp_output(struct ts_stack *st, struct tcb *tp)
 
 	if (tp->state == TS_CLOSED || tp->state == TS_LISTEN)
 		return 0;
-	if (tp->state == TS_SYN_SENT || tp->state == TS_SYN_RECEIVED) {
+	if (tcp_syn_unacked(tp)) {
+		/* Nothing but the SYN until it is acknowledged; an ACK owed in
+		 * SYN_RECEIVED (the peer repeated its SYN) is our SYN,ACK. */
 		rc = output_syn(st, tp);
-		if (tp->flags & TF_ACKNOW && tp->state == TS_SYN_RECEIVED &&
+		if (tp->flags & TF_ACKNOW && tp->state != TS_SYN_SENT &&
 		    tp->snd_nxt != tp->iss)
 			rc = send_segment(st, tp, tp->iss, 0, base_flags(tp));
 		return rc;
@@ -340,6 +343,14 @@ int tcp_retransmit(struct ts_stack *st, struct tcb *tp, uint32_t seq,
 
 void tcp_send_ack(struct ts_stack *st, struct tcb *tp)
 {
+	if (tcp_syn_unacked(tp) && tp->state != TS_SYN_SENT) {
+		/* RFC 9293 3.10.7.4: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. Not
+		 * our SYN,ACK again: in a simultaneous open each end finds the
+		 * other's SYN,ACK unacceptable, and SYN,ACKs sent in answer
+		 * would bounce between them for ever. */
+		send_segment(st, tp, tp->snd_nxt, 0, TCP_ACK);
+		return;
+	}
 	tp->flags |= TF_ACKNOW;
 	tcp_output(st, tp);
 	if (tp->flags & TF_ACKNOW) /* output had nothing to carry it */

@@ -100,6 +100,14 @@ static void unacceptable(struct ts_stack *st, struct tcb *tp,
 	}
 	if (seg->len > 0 && seq_lt(seg->seq, tp->rcv_nxt))
 		CNT(st, TCP_DUP_DATA);
+	if (tcp_syn_unacked(tp) && (seg->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
+	    seg->seq == tp->irs) {
+		/* The peer repeated its SYN: our SYN,ACK was lost. Resend it
+		 * now rather than at our next timeout. */
+		tp->flags |= TF_ACKNOW;
+		tcp_output(st, tp);
+		return;
+	}
 	tcp_send_ack(st, tp);
 }
 

@@ -11,6 +11,7 @@ static void synsent_established(struct ts_stack *st, struct tcb *tp,
 				const struct tcp_seg *seg)
 {
 	tp->snd_una = seg->ack;
+	tp->flags |= TF_SYN_ACKED;
 	tp->snd_wnd = seg->wnd; /* never scaled in a SYN (RFC 7323 2.2) */
 	tp->snd_wl1 = seg->seq;
 	tp->snd_wl2 = seg->ack;

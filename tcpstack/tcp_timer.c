@@ -175,7 +175,7 @@ static bool rexmt_syn(struct ts_stack *st, struct tcb *tp)
 	}
 	tp->rexmt_shift++;
 	trace_event(st, "timer: retransmitting SYN%s to %u.%u.%u.%u:%u (try %u)",
-		    tp->state == TS_SYN_RECEIVED ? ",ACK" : "",
+		    tp->state != TS_SYN_SENT ? ",ACK" : "",
 		    tp->remote.ip >> 24, (tp->remote.ip >> 16) & 0xff,
 		    (tp->remote.ip >> 8) & 0xff, tp->remote.ip & 0xff,
 		    tp->remote.port, tp->rexmt_shift + 1);
@@ -189,7 +189,7 @@ static bool rexmt_syn(struct ts_stack *st, struct tcb *tp)
 static bool timer_rexmt(struct ts_stack *st, struct tcb *tp)
 {
 	CNT(st, TCP_TIMEOUTS);
-	if (tp->state == TS_SYN_SENT || tp->state == TS_SYN_RECEIVED)
+	if (tcp_syn_unacked(tp))
 		return rexmt_syn(st, tp);
 	if (tp->snd_una == tp->snd_max)
 		return true; /* everything was acked meanwhile */

@@ -62,7 +62,10 @@ static void node_output(void *ctx, const uint8_t *frame, size_t len)
 
 		ck_assert_uint_lt(n->nraw_out, sizeof(n->raw_out) / sizeof(n->raw_out[0]));
 		f = &n->raw_out[n->nraw_out++];
+		f->from = from;
+		f->at = tn.now; /* the raw peer sees it at once */
 		f->data = malloc(len);
+		ck_assert_ptr_nonnull(f->data);
 		memcpy(f->data, frame, len);
 		f->len = len;
 		return;
@@ -81,10 +84,11 @@ static void node_trace(void *ctx, const char *line)
 		printf("[%u] %s\n", (unsigned)(n - tn.node), line);
 	ck_assert_uint_lt(n->nlines, TN_LINES_MAX);
 	n->lines[n->nlines] = strdup(line);
+	n->line_at[n->nlines] = tn.now;
 	n->nlines++;
 }
 
-static void node_init(unsigned i, uint32_t ip, uint32_t isn)
+static void node_init(unsigned i, uint32_t ip, uint32_t isn, tn_config_fn fn)
 {
 	struct tn_node *n = &tn.node[i];
 	struct ts_stack_config cfg;
@@ -97,6 +101,8 @@ static void node_init(unsigned i, uint32_t ip, uint32_t isn)
 	n->mac[0] = 0x02;
 	n->mac[5] = (uint8_t)(ip & 0xff);
 	n->lines = calloc(TN_LINES_MAX, sizeof(char *));
+	n->line_at = calloc(TN_LINES_MAX, sizeof(ts_time_t));
+	ck_assert(n->lines != NULL && n->line_at != NULL);
 	ts_stack_config_init(&cfg);
 	memcpy(cfg.mac, n->mac, 6);
 	cfg.addr = ip;
@@ -113,6 +119,8 @@ static void node_init(unsigned i, uint32_t ip, uint32_t isn)
 		cfg.fixed_isn_set = true;
 		cfg.fixed_isn = isn;
 	}
+	if (fn != NULL)
+		fn(i, &cfg);
 	n->st = ts_stack_new(&cfg, &err);
 	ck_assert_msg(n->st != NULL, "ts_stack_new: %d", err);
 }
@@ -133,17 +141,22 @@ static void add_static_arp(void)
 	}
 }
 
-void tn_setup_isn(uint32_t client_isn, uint32_t server_isn)
+void tn_setup_cfg(uint32_t client_isn, uint32_t server_isn, tn_config_fn fn)
 {
 	memset(&tn, 0, sizeof(tn));
 	tn.now = 1000000; /* 1 s: time 0 is special to nobody, but be safe */
 	tn.delay = 1000;  /* 1 ms one way */
 	tn.q = calloc(TN_FRAMES_MAX, sizeof(*tn.q));
 	tn.nnodes = 2;
-	node_init(TN_CLIENT, TN_IP_CLIENT, client_isn);
-	node_init(TN_SERVER, TN_IP_SERVER, server_isn);
+	node_init(TN_CLIENT, TN_IP_CLIENT, client_isn, fn);
+	node_init(TN_SERVER, TN_IP_SERVER, server_isn, fn);
 	add_static_arp();
 	tn.echo_trace = getenv("TN_TRACE") != NULL;
+}
+
+void tn_setup_isn(uint32_t client_isn, uint32_t server_isn)
+{
+	tn_setup_cfg(client_isn, server_isn, NULL);
 }
 
 void tn_setup(void)
@@ -166,6 +179,7 @@ void tn_teardown_check(bool expect_empty)
 		for (j = 0; j < n->nlines; j++)
 			free(n->lines[j]);
 		free(n->lines);
+		free(n->line_at);
 		for (j = 0; j < n->nraw_out; j++)
 			free(n->raw_out[j].data);
 	}
@@ -411,4 +425,213 @@ void tn_pattern(uint8_t *buf, size_t len, size_t offset, unsigned seed)
 
 		buf[i] = (uint8_t)(x >> 29 ^ x >> 47);
 	}
+}
+
+ts_time_t tn_line_time(unsigned node, int idx)
+{
+	ck_assert_int_ge(idx, 0);
+	ck_assert_uint_lt((unsigned)idx, tn.node[node].nlines);
+	return tn.node[node].line_at[idx];
+}
+
+int tn_expect_line(unsigned node, const char *text)
+{
+	int i = tn_find(node, text, 0);
+
+	if (i < 0) {
+		tn_dump(node);
+		ck_abort_msg("node %u: no trace line contains \"%s\"", node, text);
+	}
+	return i;
+}
+
+void tn_expect_order(unsigned node, const char *const *texts, unsigned n)
+{
+	int at = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		int found = tn_find(node, texts[i], at);
+
+		if (found < 0) {
+			tn_dump(node);
+			ck_abort_msg("node %u: \"%s\" missing or out of order", node,
+				     texts[i]);
+		}
+		at = found + 1;
+	}
+}
+
+void tn_expect_no_line(unsigned node, const char *text)
+{
+	int i = tn_find(node, text, 0);
+
+	if (i >= 0) {
+		tn_dump(node);
+		ck_abort_msg("node %u: unexpected trace line %d: \"%s\"", node, i,
+			     tn.node[node].lines[i]);
+	}
+}
+
+uint64_t tn_counter(unsigned node, enum ts_counter c)
+{
+	return ts_counters(tn.node[node].st)[c];
+}
+
+struct tcb *tn_tcb(unsigned node, uint16_t lport, uint32_t rip, uint16_t rport)
+{
+	return tcp_lookup(tn.node[node].st, tn.node[node].ip, lport, rip, rport);
+}
+
+bool tn_parse_seg(const uint8_t *frame, size_t len, struct tcp_seg *seg)
+{
+	struct ip4_pkt ip;
+	enum ts_counter why;
+
+	if (frame_dst_ip(frame, len) == 0)
+		return false;
+	if (ip4_parse(frame + ETH_HLEN, len - ETH_HLEN, &ip, &why) != WIRE_OK ||
+	    ip.proto != IP4_PROTO_TCP)
+		return false;
+	return tcp_parse(&ip, false, seg, &why) == WIRE_OK;
+}
+
+void tn_pair_open(struct tn_pair *p, uint16_t port, uint16_t cport)
+{
+	p->ls = tn_listen(TN_SERVER, port);
+	p->cs = tn_connect(TN_CLIENT, TN_IP_SERVER, port, cport);
+	tn_run(100000);
+	p->as = tn_accept(TN_SERVER, p->ls);
+	ck_assert_int_ge(p->as, 0);
+	ck_assert_int_eq(tn_state(TN_CLIENT, p->cs), TS_ESTABLISHED);
+	ck_assert_int_eq(tn_state(TN_SERVER, p->as), TS_ESTABLISHED);
+}
+
+/* Reads what is readable from rsock and checks it against the pattern. */
+static size_t transfer_read(struct ts_stack *st, int rsock, uint8_t *buf,
+			    uint8_t *want, size_t chunk, size_t rcvd,
+			    unsigned seed)
+{
+	ssize_t n;
+
+	while ((n = ts_recv(st, rsock, buf, chunk)) > 0) {
+		tn_pattern(want, (size_t)n, rcvd, seed);
+		ck_assert_msg(memcmp(buf, want, (size_t)n) == 0,
+			      "stream corrupt in bytes %zu..%zu", rcvd,
+			      rcvd + (size_t)n);
+		rcvd += (size_t)n;
+	}
+	ck_assert_msg(n == -EAGAIN || n == 0, "ts_recv: %zd", n);
+	return rcvd;
+}
+
+size_t tn_transfer(unsigned from, int ssock, unsigned to, int rsock,
+		   size_t total, unsigned seed, size_t chunk, ts_time_t deadline)
+{
+	struct ts_stack *sst = tn.node[from].st, *rst = tn.node[to].st;
+	uint8_t *out = malloc(chunk), *in = malloc(chunk), *want = malloc(chunk);
+	size_t sent = 0, rcvd = 0;
+
+	ck_assert(out != NULL && in != NULL && want != NULL);
+	while (rcvd < total && tn.now < deadline) {
+		ssize_t n = 1;
+
+		while (sent < total && n > 0) {
+			size_t len = total - sent < chunk ? total - sent : chunk;
+
+			tn_pattern(out, len, sent, seed);
+			n = ts_send(sst, ssock, out, len, 0);
+			ck_assert_msg(n > 0 || n == -EAGAIN, "ts_send: %zd", n);
+			if (n > 0)
+				sent += (size_t)n;
+		}
+		rcvd = transfer_read(rst, rsock, in, want, chunk, rcvd, seed);
+		if (rcvd < total)
+			tn_run(TS_USEC_PER_MSEC);
+	}
+	free(out);
+	free(in);
+	free(want);
+	return rcvd;
+}
+
+static uint32_t seg_space(const struct tcp_seg *seg)
+{
+	return seg->len + ((seg->flags & TCP_SYN) ? 1u : 0u) +
+	       ((seg->flags & TCP_FIN) ? 1u : 0u);
+}
+
+void tn_raw_send(struct tn_raw *c, uint8_t flags, const void *data, size_t len)
+{
+	struct tcp_seg seg = { .flags = flags, .len = (uint32_t)len };
+
+	tn_inject(c->node, c->peer_port, c->port, c->snd_nxt,
+		  (flags & TCP_ACK) ? c->rcv_nxt : 0, flags, c->wnd, data, len,
+		  NULL);
+	c->snd_nxt += seg_space(&seg);
+}
+
+void tn_raw_expect(struct tn_raw *c, struct tcp_seg *seg, uint8_t *payload,
+		   size_t cap)
+{
+	uint8_t buf[TS_MTU_MAX];
+
+	if (!tn_take_seg(c->node, seg, buf, sizeof(buf))) {
+		tn_dump(c->node);
+		ck_abort_msg("node %u sent nothing to the raw peer", c->node);
+	}
+	if (payload != NULL)
+		memcpy(payload, buf, seg->len < cap ? seg->len : cap);
+	if (seg->seq == c->rcv_nxt || (seg->flags & TCP_SYN))
+		c->rcv_nxt = seg->seq + seg_space(seg);
+}
+
+void tn_raw_passive(struct tn_raw *c, unsigned node, uint16_t port,
+		    uint16_t peer_port, uint32_t peer_isn,
+		    const struct tcp_opts *syn_opt)
+{
+	struct tcp_seg seg;
+
+	memset(c, 0, sizeof(*c));
+	c->node = node;
+	c->port = port;
+	c->peer_port = peer_port;
+	c->wnd = 65535;
+	c->lsock = tn_listen(node, port);
+	tn_inject(node, peer_port, port, peer_isn, 0, TCP_SYN, c->wnd, NULL, 0,
+		  syn_opt);
+	c->snd_nxt = peer_isn + 1;
+	tn_raw_expect(c, &seg, NULL, 0);
+	ck_assert_uint_eq(seg.flags, TCP_SYN | TCP_ACK);
+	ck_assert_uint_eq(seg.ack, peer_isn + 1);
+	tn_raw_send(c, TCP_ACK, NULL, 0);
+	c->sock = ts_accept(tn.node[node].st, c->lsock, NULL);
+	ck_assert_int_ge(c->sock, 0);
+	tn_watch(node, c->sock);
+	ck_assert_int_eq(tn_state(node, c->sock), TS_ESTABLISHED);
+}
+
+void tn_raw_active(struct tn_raw *c, unsigned node, uint16_t peer_port,
+		   uint32_t peer_isn, const struct tcp_opts *synack_opt)
+{
+	struct ts_sockinfo info;
+	struct tcp_seg seg;
+
+	memset(c, 0, sizeof(*c));
+	c->node = node;
+	c->lsock = -1;
+	c->peer_port = peer_port;
+	c->wnd = 65535;
+	c->sock = tn_connect(node, RAW_PEER_IP, peer_port, 0);
+	ck_assert_int_eq(ts_getinfo(tn.node[node].st, c->sock, &info), 0);
+	c->port = info.local.port;
+	tn_raw_expect(c, &seg, NULL, 0);
+	ck_assert_uint_eq(seg.flags, TCP_SYN);
+	tn_inject(node, peer_port, c->port, peer_isn, c->rcv_nxt,
+		  TCP_SYN | TCP_ACK, c->wnd, NULL, 0, synack_opt);
+	c->snd_nxt = peer_isn + 1;
+	tn_raw_expect(c, &seg, NULL, 0);
+	ck_assert_uint_eq(seg.flags, TCP_ACK);
+	ck_assert_uint_eq(seg.ack, peer_isn + 1);
+	ck_assert_int_eq(tn_state(node, c->sock), TS_ESTABLISHED);
 }

@@ -48,6 +48,7 @@ struct tn_node {
 	uint8_t mac[6];
 	unsigned sent;               /* frames sent so far */
 	char **lines;                /* trace lines, owned */
+	ts_time_t *line_at;          /* virtual time of each line */
 	unsigned nlines;
 	unsigned events[TN_SOCKS_MAX]; /* OR of events seen per socket */
 	/* Frames this node sent to RAW_PEER_IP (for tn_take_seg). */
@@ -72,6 +73,10 @@ extern struct tn_net tn;
  * fixed_isn values of 0 mean "random". */
 void tn_setup_isn(uint32_t client_isn, uint32_t server_isn);
 void tn_setup(void);
+/* Changes a node's stack configuration (MTU, buffers, retries...) after
+ * the fixture filled it in and before the stack is created. */
+typedef void (*tn_config_fn)(unsigned node, struct ts_stack_config *cfg);
+void tn_setup_cfg(uint32_t client_isn, uint32_t server_isn, tn_config_fn fn);
 /* Frees everything; fails the test if a stack still has connections in
  * its tables when `expect_empty` (all were closed and timed out). */
 void tn_teardown_check(bool expect_empty);
@@ -99,16 +104,82 @@ int tn_find(unsigned node, const char *text, int from);
 /* Number of lines containing text. */
 unsigned tn_count(unsigned node, const char *text);
 void tn_dump(unsigned node); /* prints the node's trace (on failure) */
+/* Virtual time at which line idx (from tn_find) was written. */
+ts_time_t tn_line_time(unsigned node, int idx);
+/* Like tn_find from 0, but fails the test (dumping the trace) when the
+ * text is missing; returns the line's index. */
+int tn_expect_line(unsigned node, const char *text);
+/* Fails the test unless the texts appear in this order. */
+void tn_expect_order(unsigned node, const char *const *texts, unsigned n);
+/* Fails the test when a line contains text. */
+void tn_expect_no_line(unsigned node, const char *text);
+
+/* A stack-wide counter of a node. */
+uint64_t tn_counter(unsigned node, enum ts_counter c);
+/* A connection's TCB by its 4-tuple (also children not yet accepted), or
+ * NULL. For white-box checks only. */
+struct tcb *tn_tcb(unsigned node, uint16_t lport, uint32_t rip, uint16_t rport);
+/* Parses an Ethernet frame carrying TCP (for filters); the payload points
+ * into the frame. False for anything else. */
+bool tn_parse_seg(const uint8_t *frame, size_t len, struct tcp_seg *seg);
+
+/* Two stacks connected: server listens on port, client connects from
+ * cport (0: ephemeral); runs until both are ESTABLISHED and accepted. */
+struct tn_pair {
+	int ls; /* server's listener */
+	int cs; /* client's socket   */
+	int as; /* server's accepted socket */
+};
+void tn_pair_open(struct tn_pair *p, uint16_t port, uint16_t cport);
+
+/* Streams `total` bytes of tn_pattern(seed) from node `from` socket ssock
+ * to node `to` socket rsock, writing and reading in `chunk`-byte calls,
+ * comparing every byte read; gives up at virtual time `deadline`.
+ * Returns the number of bytes received and verified. */
+size_t tn_transfer(unsigned from, int ssock, unsigned to, int rsock,
+		   size_t total, unsigned seed, size_t chunk, ts_time_t deadline);
 
 /* Raw peer: builds a TCP segment RAW_PEER_IP:sport -> node:dport. */
 void tn_inject(unsigned node, uint16_t sport, uint16_t dport, uint32_t seq,
 	       uint32_t ack, uint8_t flags, uint16_t wnd, const void *data,
 	       size_t len, const struct tcp_opts *opt);
-/* Takes the oldest segment the node sent to the raw peer; false if none. */
+/* Takes the oldest segment the node sent to the raw peer; false if none.
+ * The virtual time it was sent is n->raw_out[0].at before the call. */
 bool tn_take_seg(unsigned node, struct tcp_seg *seg, uint8_t *payload_copy,
 		 size_t cap);
 /* Drops everything the node sent to the raw peer so far. */
 void tn_clear_raw(unsigned node);
+
+/* A raw-peer connection: the scripted peer's view of its sequence
+ * space. The peer sends no options unless given. */
+struct tn_raw {
+	unsigned node;
+	int sock;           /* the node's socket                      */
+	int lsock;          /* the node's listener (passive), or -1   */
+	uint16_t port;      /* the node's port                        */
+	uint16_t peer_port; /* the raw peer's port                    */
+	uint32_t snd_nxt;   /* the raw peer's next sequence number    */
+	uint32_t rcv_nxt;   /* next sequence number from the node     */
+	uint16_t wnd;       /* window the raw peer announces          */
+};
+/* The node listens on port; the raw peer connects (SYN with syn_opt, may
+ * be NULL), checks the SYN,ACK, ACKs it; the node accepts. */
+void tn_raw_passive(struct tn_raw *c, unsigned node, uint16_t port,
+		    uint16_t peer_port, uint32_t peer_isn,
+		    const struct tcp_opts *syn_opt);
+/* The node connects to the raw peer's peer_port; the raw peer answers the
+ * SYN with a SYN,ACK (synack_opt, may be NULL) and takes the final ACK. */
+void tn_raw_active(struct tn_raw *c, unsigned node, uint16_t peer_port,
+		   uint32_t peer_isn, const struct tcp_opts *synack_opt);
+/* The raw peer sends flags and data at its snd_nxt, with ack = rcv_nxt;
+ * snd_nxt advances past data, SYN and FIN. */
+void tn_raw_send(struct tn_raw *c, uint8_t flags, const void *data,
+		 size_t len);
+/* Takes the node's oldest segment to the raw peer (failing the test when
+ * there is none); rcv_nxt advances past it when it is in order. payload
+ * (may be NULL) receives up to cap bytes of its data. */
+void tn_raw_expect(struct tn_raw *c, struct tcp_seg *seg, uint8_t *payload,
+		   size_t cap);
 
 /* Fills buf with a reproducible pattern (byte i of stream `seed`). */
 void tn_pattern(uint8_t *buf, size_t len, size_t offset, unsigned seed);
