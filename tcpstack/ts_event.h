@@ -34,7 +34,10 @@ struct ts_ev;
 struct ts_ev *ts_ev_new(struct event_base *base, struct ts_link *link,
 			const struct ts_stack_config *cfg, int *err);
 
-/* Frees the stack, the link and every bufferevent still attached. */
+/* Frees the stack and the link. Bufferevents from ts_bufferevent_new that
+ * are still open are detached: they carry and report nothing more, and the
+ * application still frees them (before or after), as any bufferevent;
+ * freeing them here could pull one from under a filter stacked on it. */
 void ts_ev_free(struct ts_ev *ev);
 
 struct ts_stack *ts_ev_stack(const struct ts_ev *ev);

@@ -30,6 +30,7 @@
 
 /* libevent glue and bufferevent adapter (ts_event.c, ts_bufferevent.c). */
 #define TS_EV_DRAIN_MAX 256u          /* frames read per link callback     */
+#define TS_EV_LINK_BACKOFF (100ULL * TS_USEC_PER_MSEC) /* after a link error */
 #define TS_BEV_RX_HIGH (256u * 1024u) /* app-side bytes before rx pauses   */
 #define TS_BEV_TX_HIGH (256u * 1024u) /* bytes queued toward ts_send       */
 #define TS_BEV_IO_CHUNK (64u * 1024u) /* bytes per ts_recv into an evbuffer */
@@ -81,6 +82,14 @@
 #define TS_SYN_QUEUE_MAX 1024u      /* half-open per listener before cookies */
 #define TS_EPHEMERAL_LO 49152u      /* RFC 6335 dynamic range */
 #define TS_EPHEMERAL_HI 65535u
+
+/* TIME_WAIT state file and state directory (tcp_statefile.c,
+ * tcp_statedir.c). */
+#define TS_STATE_ENTRIES_MAX 262144u /* TIME_WAIT entries in a state file  */
+#define TS_STATE_MSL_MAX_MS (3600u * 1000u) /* msl a state file may carry */
+#define TS_STATE_PATH_MAX 4096u      /* state directory and file names     */
+#define TS_STATE_DIR_DEPTH_MAX 64u   /* components mkdir -p creates        */
+#define TS_STATE_MARKER_MAX 256u     /* bytes read from a lock/run marker  */
 
 /* Trace. */
 #define TS_TRACE_LINE_MAX 512u
