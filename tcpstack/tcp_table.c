@@ -29,9 +29,11 @@ int tcp_init(struct ts_stack *st)
 	return 0;
 }
 
-/* Frees every TCB: those with handles, then orphans still in the hash,
- * then any left only in the bind table (bound, never connected). Nothing
- * is sent: this is the stack going away, not connections closing. */
+/* Frees every TCB: those with handles, then those without (listeners'
+ * children, orphans, loaded TIME_WAIT entries), which are all in the
+ * connection hash. Nothing is sent: this is the stack going away, not
+ * connections closing. The bind table needs no scan (every TCB in it is
+ * reached through one of the two), so its pages are never touched. */
 void tcp_free(struct ts_stack *st)
 {
 	struct tcp_state *ts = &st->tcp;
@@ -43,13 +45,9 @@ void tcp_free(struct ts_stack *st)
 	for (i = 0; i <= ts->hash_mask; i++)
 		while (ts->hash[i] != NULL)
 			tcb_free(st, ts->hash[i]);
-	for (i = 0; i < 65536u; i++)
-		while (ts->bind[i] != NULL)
-			tcb_free(st, ts->bind[i]);
 	free(ts->hash);
 	free(ts->socks);
 	free(ts->heap);
-	memset(ts, 0, sizeof(*ts));
 }
 
 struct tcb *tcb_new(struct ts_stack *st)

@@ -76,6 +76,9 @@ $LIB_CLEANUPS"; }
 
 lib_cleanup() {
 	local rc=$? pid ns
+	# Namespaces are recorded in a file: netns_new usually runs in a
+	# command substitution (a subshell) whose variables are lost.
+	[ -f "$T/.netns" ] && LIB_NETNS="$LIB_NETNS $(cat "$T/.netns")"
 	trap - EXIT INT TERM
 	if [ -n "$LIB_CLEANUPS" ]; then
 		while IFS= read -r c; do
@@ -169,11 +172,13 @@ wait_until() {
 }
 
 # netns_new SUFFIX: creates a namespace named "$TAG-SUFFIX" with lo up;
+# use as NS=$(netns_new x) || exit 1 (a failure inside the substitution
+# cannot end the test by itself);
 # prints its name. Removed at exit.
 netns_new() {
 	local ns="$TAG-$1"
 	ip netns add "$ns" || fail "cannot create network namespace $ns"
-	LIB_NETNS="$LIB_NETNS $ns"
+	echo "$ns" >>"$T/.netns"
 	ip -n "$ns" link set lo up
 	printf '%s\n' "$ns"
 }
