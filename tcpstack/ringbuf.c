@@ -128,7 +128,8 @@ uint32_t ringbuf_read(struct ringbuf *rb, void *dst, uint32_t n)
 		ringbuf_peek(rb, 0, dst, n);
 	rb->head = (uint32_t)(((uint64_t)rb->head + n) % rb->cap);
 	rb->len -= n;
-	if (rb->len == 0)
-		rb->head = 0;
+	/* head must not jump back to 0 when the buffer empties: bytes written
+	 * with ringbuf_write_at (TCP reassembly) may sit beyond len, at their
+	 * offset from head. */
 	return n;
 }

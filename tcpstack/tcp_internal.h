@@ -156,6 +156,7 @@ enum {
 	TF_ON_ACCEPTQ = 1u << 20, /* child on its listener's accept queue      */
 	TF_PASSIVE = 1u << 21,    /* created by a listener (for RST in SYN_RCVD) */
 	TF_SYN_ACKED = 1u << 22,  /* the peer acknowledged our SYN             */
+	TF_SWS_OVERRIDE = 1u << 23,/* persist timer: send into a small window   */
 };
 
 struct tcb {
@@ -421,6 +422,10 @@ void tcp_rtt_init(struct tcb *tp);
 void tcp_rtt_sample(struct tcb *tp, uint32_t rtt_us);
 /* Current RTO with backoff applied, clamped to [TS_RTO_MIN, TS_RTO_MAX]. */
 ts_time_t tcp_rto(const struct tcb *tp);
+/* Our SYN was acknowledged: takes the handshake's RTT sample (RFC 6298
+ * 2.2, Karn) or, after a SYN retransmission, the 3 s RTO of RFC 6298 5.7;
+ * ends the SYN's backoff. */
+void tcp_rtt_handshake_done(struct ts_stack *st, struct tcb *tp);
 
 /* ---- tcp_cc.c ------------------------------------------------------------------ */
 

@@ -138,6 +138,7 @@ static int send_segment(struct ts_stack *st, struct tcb *tp, uint32_t seq,
 	seg.len = len;
 	seg.hlen = (uint8_t)hlen;
 	tcp_write(buf, &seg, len);
+	CNT_ADD(st, TCP_SACK_BLOCKS_TX, seg.opt.nsack);
 	trace_segment(st, &seg, true,
 		      (flags & TCP_ACK) && ack_is_plus_one(tp, seg.ack));
 	rc = ip4_send(st, buf, hlen + len, IP4_PROTO_TCP, tp->remote.ip, true);
@@ -200,6 +201,8 @@ static bool worth_sending(const struct tcb *tp, uint32_t len, uint32_t off)
 
 	if (len == 0)
 		return false;
+	if (tp->flags & TF_SWS_OVERRIDE)
+		return true; /* RFC 1122 4.2.3.4 (4): the override timeout */
 	if (len >= tp->mss || seq_lt(tp->snd_nxt, tp->snd_max))
 		return true;
 	if (all && ((tp->flags & TF_NODELAY) || tp->snd_una == tp->snd_max))
@@ -216,6 +219,13 @@ static int output_syn(struct ts_stack *st, struct tcb *tp)
 
 	if (tp->snd_nxt != tp->iss)
 		return 0; /* sent and waiting: only the timer resends it */
+	if (tp->rexmt_shift == 0) {
+		/* Time the first SYN only (Karn): the handshake gives the
+		 * first RTT measurement (RFC 6298 2.2). */
+		tp->rtt_timing = true;
+		tp->rtt_seq = tp->iss;
+		tp->rtt_start = stack_now(st);
+	}
 	rc = send_segment(st, tp, tp->iss, 0, base_flags(tp));
 	tp->snd_nxt = tp->iss + 1;
 	if (seq_gt(tp->snd_nxt, tp->snd_max))
@@ -288,8 +298,11 @@ int tcp_output(struct ts_stack *st, struct tcb *tp)
 		send = worth_sending(tp, len, off) || fin ||
 		       (tp->flags & TF_ACKNOW);
 		if (!send) {
-			if (avail > 0 && tp->snd_wnd == 0 &&
-			    !tcp_timer_armed(tp, TCPT_REXMT) &&
+			/* Data waits and nothing is in flight to bring an ACK:
+			 * the window is zero (probe it) or too small to be worth
+			 * filling (RFC 9293 3.8.6.2.1: send anyway after the
+			 * override timeout). Either way the persist timer. */
+			if (avail > 0 && !tcp_timer_armed(tp, TCPT_REXMT) &&
 			    !tcp_timer_armed(tp, TCPT_PERSIST)) {
 				tp->persist_shift = 0;
 				tcp_timer_set(st, tp, TCPT_PERSIST,

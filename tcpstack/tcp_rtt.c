@@ -50,6 +50,16 @@ void tcp_rtt_sample(struct tcb *tp, uint32_t r)
 	}
 }
 
+void tcp_rtt_handshake_done(struct ts_stack *st, struct tcb *tp)
+{
+	if (tp->rtt_timing && tp->rexmt_shift == 0)
+		tcp_rtt_sample(tp, (uint32_t)(stack_now(st) - tp->rtt_start));
+	else if (tp->rexmt_shift > 0 && tp->rto < TS_RTO_AFTER_SYN_LOSS)
+		tp->rto = (uint32_t)TS_RTO_AFTER_SYN_LOSS;
+	tp->rtt_timing = false;
+	tp->rexmt_shift = 0;
+}
+
 ts_time_t tcp_rto(const struct tcb *tp)
 {
 	uint64_t rto = tp->rto;

@@ -16,10 +16,7 @@ static void synsent_established(struct ts_stack *st, struct tcb *tp,
 	tp->snd_wl1 = seg->seq;
 	tp->snd_wl2 = seg->ack;
 	tp->max_sndwnd = tp->snd_wnd;
-	if (tp->rtt_timing && tp->rexmt_shift == 0)
-		tcp_rtt_sample(tp, (uint32_t)(stack_now(st) - tp->rtt_start));
-	tp->rtt_timing = false;
-	tp->rexmt_shift = 0;
+	tcp_rtt_handshake_done(st, tp);
 	tcp_timer_clear(st, tp, TCPT_REXMT);
 	tcp_cc_init(st, tp);
 	tcp_set_state(st, tp, TS_ESTABLISHED, "rcvd SYN,ACK, sending ACK");

@@ -224,8 +224,17 @@ static bool timer_persist(struct ts_stack *st, struct tcb *tp)
 {
 	ts_time_t next;
 
-	if (tp->snd_wnd != 0 || tp->sndq.len == 0)
+	if (tp->sndq.len == 0)
 		return true;
+	if (tp->snd_wnd != 0) {
+		/* Sender SWS avoidance held back data for a window too small
+		 * to fill: the override timeout has run out (RFC 1122
+		 * 4.2.3.4), send what fits. */
+		tp->flags |= TF_SWS_OVERRIDE;
+		tcp_output(st, tp);
+		tp->flags &= ~TF_SWS_OVERRIDE;
+		return true;
+	}
 	CNT(st, TCP_ZWP);
 	tcp_send_probe(st, tp);
 	if (tp->persist_shift < 16)
