@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -13,6 +12,7 @@
 
 #include "ftpd_limits.h"
 #include "listing.h"
+#include "strbuf.h"
 #include "users.h"
 
 /* English month names whatever the locale: clients parse these words. */
@@ -24,51 +24,16 @@ static const char *const fact_names[] = { "type", "size", "modify", "perm",
 					  "unique" };
 #define FACTS (sizeof(fact_names) / sizeof(fact_names[0]))
 
-/* Output cursor: every append checks the room left. */
-struct out {
-	char *buf;
-	size_t cap, len;
-	bool full;
-};
-
-static void put(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->full)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->cap - o->len)
-		o->full = true;
-	else
-		o->len += (size_t)n;
-}
-
 /* A name with control bytes shown as '?': it can never end a line. */
-static void put_name(struct out *o, const char *s)
+static void put_name(struct strbuf *o, const char *s)
 {
-	for (; *s && !o->full; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (o->len + 1 >= o->cap)
-			o->full = true;
-		else
-			o->buf[o->len++] = (c < 0x20 || c == 0x7f) ? '?' : *s;
-	}
-	if (!o->full)
-		o->buf[o->len] = '\0';
+	strbuf_append_printable(o, s, strlen(s));
 }
 
-static int finish(struct out *o)
+static int finish(struct strbuf *o)
 {
-	put(o, "\r\n");
-	return o->full ? -ENOSPC : (int)o->len;
+	strbuf_printf(o, "\r\n");
+	return strbuf_result(o);
 }
 
 /* ---- LIST ------------------------------------------------------------------------ */
@@ -100,11 +65,12 @@ static void mode_string(mode_t m, char s[11])
 int listing_format_list(const struct listing_entry *e,
 			const struct listing_style *s, char *out, size_t cap)
 {
-	struct out o = { out, cap, 0, cap == 0 };
+	struct strbuf o;
 	char mode[11], uid[24], gid[24];
 	struct tm tm;
 	time_t t = e->st.mtime;
 
+	strbuf_init(&o, out, cap);
 	mode_string(e->st.mode, mode);
 	snprintf(uid, sizeof(uid), "%lu", (unsigned long)e->st.uid);
 	snprintf(gid, sizeof(gid), "%lu", (unsigned long)e->st.gid);
@@ -112,18 +78,18 @@ int listing_format_list(const struct listing_entry *e,
 		localtime_r(&t, &tm);
 	else
 		gmtime_r(&t, &tm);
-	put(&o, "%s %3lu %-8s %-8s %8lld %s %2d ", mode,
-	    (unsigned long)e->st.nlink, s->hide_ids ? "ftp" : uid,
-	    s->hide_ids ? "ftp" : gid, (long long)e->st.size,
-	    months[tm.tm_mon], tm.tm_mday);
+	strbuf_printf(&o, "%s %3lu %-8s %-8s %8lld %s %2d ", mode,
+		      (unsigned long)e->st.nlink, s->hide_ids ? "ftp" : uid,
+		      s->hide_ids ? "ftp" : gid, (long long)e->st.size,
+		      months[tm.tm_mon], tm.tm_mday);
 	/* ls(1): the year for times over six months old or in the future. */
 	if (t > s->now || s->now - t > FTPD_LIST_RECENT_SECS)
-		put(&o, " %4d ", tm.tm_year + 1900);
+		strbuf_printf(&o, " %4d ", tm.tm_year + 1900);
 	else
-		put(&o, "%02d:%02d ", tm.tm_hour, tm.tm_min);
+		strbuf_printf(&o, "%02d:%02d ", tm.tm_hour, tm.tm_min);
 	put_name(&o, e->name);
 	if (e->link) {
-		put(&o, " -> ");
+		strbuf_printf(&o, " -> ");
 		put_name(&o, e->link);
 	}
 	return finish(&o);
@@ -131,8 +97,9 @@ int listing_format_list(const struct listing_entry *e,
 
 int listing_format_nlst(const struct listing_entry *e, char *out, size_t cap)
 {
-	struct out o = { out, cap, 0, cap == 0 };
+	struct strbuf o;
 
+	strbuf_init(&o, out, cap);
 	put_name(&o, e->name);
 	return finish(&o);
 }
@@ -165,32 +132,43 @@ static const char *type_fact(const struct listing_entry *e, mode_t m)
 	       "OS.unix=blk";
 }
 
-/* RFC 3659 7.5.5: what this session may do with the object. */
-static void perm_fact(const struct listing_entry *e, mode_t m,
-		      unsigned perms, struct out *o)
-{
-	bool entry = e->role == LISTING_ROLE_ENTRY;
+/* RFC 3659 7.5.5: the perm letters, in its order, with the permission
+ * each needs and the kinds of object it applies to. */
+enum { K_FILE = 1, K_DIR = 2, K_OTHER = 4, K_ALL = 7 };
 
-	put(o, "perm=");
-	if (S_ISDIR(m)) {
-		put(o, "%s%s%s%s%s%s", (perms & FTPD_PERM_WRITE) ? "c" : "",
-		    entry && (perms & FTPD_PERM_DELETE) ? "d" : "", "e",
-		    entry && (perms & FTPD_PERM_RENAME) ? "f" : "",
-		    (perms & FTPD_PERM_LIST) ? "l" : "",
-		    (perms & FTPD_PERM_MKDIR) ? "m" : "");
-		if (perms & FTPD_PERM_DELETE)
-			put(o, "p");
-	} else if (S_ISREG(m)) {
-		put(o, "%s%s%s%s%s", (perms & FTPD_PERM_WRITE) ? "a" : "",
-		    (perms & FTPD_PERM_DELETE) ? "d" : "",
-		    (perms & FTPD_PERM_RENAME) ? "f" : "",
-		    (perms & FTPD_PERM_READ) ? "r" : "",
-		    (perms & FTPD_PERM_WRITE) ? "w" : "");
-	} else {
-		put(o, "%s%s", (perms & FTPD_PERM_DELETE) ? "d" : "",
-		    (perms & FTPD_PERM_RENAME) ? "f" : "");
+static const struct perm_letter {
+	char letter;
+	unsigned need;     /* enum ftpd_perm bits                    */
+	unsigned kinds;
+	bool entry_only;   /* not for cdir/pdir (the listed dir)      */
+} perm_letters[] = {
+	{ 'a', FTPD_PERM_WRITE, K_FILE, false },  /* APPE            */
+	{ 'c', FTPD_PERM_WRITE, K_DIR, false },   /* STOU/STOR into  */
+	{ 'd', FTPD_PERM_DELETE, K_ALL, true },   /* DELE, RMD       */
+	{ 'e', 0, K_DIR, false },                 /* CWD             */
+	{ 'f', FTPD_PERM_RENAME, K_ALL, true },   /* RNFR            */
+	{ 'l', FTPD_PERM_LIST, K_DIR, false },    /* LIST, MLSD      */
+	{ 'm', FTPD_PERM_MKDIR, K_DIR, false },   /* MKD             */
+	{ 'p', FTPD_PERM_DELETE, K_DIR, false },  /* delete inside   */
+	{ 'r', FTPD_PERM_READ, K_FILE, false },   /* RETR            */
+	{ 'w', FTPD_PERM_WRITE, K_FILE, false },  /* STOR            */
+};
+
+static void perm_fact(const struct listing_entry *e, mode_t m,
+		      unsigned perms, struct strbuf *o)
+{
+	unsigned kind = S_ISDIR(m) ? K_DIR : S_ISREG(m) ? K_FILE : K_OTHER;
+	size_t i;
+
+	strbuf_printf(o, "perm=");
+	for (i = 0; i < sizeof(perm_letters) / sizeof(perm_letters[0]); i++) {
+		const struct perm_letter *p = &perm_letters[i];
+
+		if ((p->kinds & kind) && (perms & p->need) == p->need &&
+		    !(p->entry_only && e->role != LISTING_ROLE_ENTRY))
+			strbuf_append(o, &p->letter, 1);
 	}
-	put(o, ";");
+	strbuf_printf(o, ";");
 }
 
 int listing_format_mlsx(const struct listing_entry *e, unsigned facts,
@@ -198,22 +176,24 @@ int listing_format_mlsx(const struct listing_entry *e, unsigned facts,
 {
 	/* A link inside the root is described by what it leads to. */
 	const struct listing_stat *st = e->target_ok ? &e->target : &e->st;
-	struct out o = { out, cap, 0, cap == 0 };
+	struct strbuf o;
 	char when[16];
 
+	strbuf_init(&o, out, cap);
 	if (facts & LISTING_FACT_TYPE)
-		put(&o, "type=%s;", type_fact(e, st->mode));
+		strbuf_printf(&o, "type=%s;", type_fact(e, st->mode));
 	if ((facts & LISTING_FACT_SIZE) && S_ISREG(st->mode))
-		put(&o, "size=%lld;", (long long)st->size);
+		strbuf_printf(&o, "size=%lld;", (long long)st->size);
 	if ((facts & LISTING_FACT_MODIFY) &&
 	    listing_format_time(st->mtime, when, sizeof(when)) > 0)
-		put(&o, "modify=%s;", when);
+		strbuf_printf(&o, "modify=%s;", when);
 	if (facts & LISTING_FACT_PERM)
 		perm_fact(e, st->mode, perms, &o);
 	if (facts & LISTING_FACT_UNIQUE)
-		put(&o, "unique=%llxU%llx;", (unsigned long long)st->dev,
-		    (unsigned long long)st->ino);
-	put(&o, " ");
+		strbuf_printf(&o, "unique=%llxU%llx;",
+			      (unsigned long long)st->dev,
+			      (unsigned long long)st->ino);
+	strbuf_printf(&o, " ");
 	put_name(&o, e->name);
 	return finish(&o);
 }
@@ -238,18 +218,17 @@ void listing_parse_mlst_opts(const char *arg, size_t len, unsigned *facts)
 int listing_format_facts_list(unsigned facts, bool marks, char *out,
 			      size_t cap)
 {
-	struct out o = { out, cap, 0, cap == 0 };
+	struct strbuf o;
 	size_t i;
 
-	if (cap > 0)
-		out[0] = '\0';
+	strbuf_init(&o, out, cap);
 	for (i = 0; i < FACTS; i++) {
 		bool on = facts & (1u << i);
 
 		if (marks)
-			put(&o, "%s%s;", fact_names[i], on ? "*" : "");
+			strbuf_printf(&o, "%s%s;", fact_names[i], on ? "*" : "");
 		else if (on)
-			put(&o, "%s;", fact_names[i]);
+			strbuf_printf(&o, "%s;", fact_names[i]);
 	}
-	return o.full ? -ENOSPC : (int)o.len;
+	return strbuf_result(&o);
 }
