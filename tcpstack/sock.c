@@ -49,6 +49,7 @@ void ts_set_callback(struct ts_stack *st, int sock, ts_sock_cb cb, void *arg)
 int ts_bind(struct ts_stack *st, int sock, const struct ts_addr *local)
 {
 	struct tcb *tp = sock_get(st, sock);
+	int rc;
 
 	if (tp == NULL)
 		return -EBADF;
@@ -58,7 +59,9 @@ int ts_bind(struct ts_stack *st, int sock, const struct ts_addr *local)
 		return -EADDRNOTAVAIL;
 	tp->local.ip = st->cfg.addr;
 	tp->local.port = local->port;
-	return tcp_bind(st, tp, NULL);
+	rc = tcp_bind(st, tp, NULL);
+	tcp_timewait_note_bind(st, tp, rc);
+	return rc;
 }
 
 int ts_listen(struct ts_stack *st, int sock, int backlog)
@@ -77,6 +80,7 @@ int ts_listen(struct ts_stack *st, int sock, int backlog)
 	if (!tp->bound) {
 		tp->local.ip = st->cfg.addr;
 		rc = tcp_bind(st, tp, NULL);
+		tcp_timewait_note_bind(st, tp, rc);
 		if (rc != 0)
 			return rc;
 	}

@@ -55,14 +55,8 @@ static bool timewait_new_syn(struct ts_stack *st, struct tcb *tw,
 	if ((seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN)
 		return false;
 	lp = tcp_lookup_listener(st, seg->dst_ip, seg->dport);
-	if (lp == NULL || !tcp_timewait_accept_syn(st, tw, seg)) {
-		trace_event(st, "timewait: SYN for a pair in TIME_WAIT refused "
-			    "(not newer than the old connection); answering "
-			    "with an ACK (RFC 5961)");
-		return false;
-	}
-	trace_event(st, "timewait: new SYN is newer than the old connection: "
-		    "reusing the pair (RFC 6191)");
+	if (!tcp_timewait_accept_syn(st, tw, seg, lp))
+		return false; /* the old connection answers (challenge ACK) */
 	CNT(st, TCP_TW_RECYCLED);
 	tcp_close_tcb(st, tw, "new SYN reuses the pair (RFC 6191)");
 	tcp_in_listen(st, lp, seg);
@@ -167,8 +161,5 @@ void tcp_init_send_side(struct ts_stack *st, struct tcb *tp)
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->recover = tp->iss;
 	/* A fixed ISN asks for reproducible traces: no random TS offset. */
-	tp->ts_offset = (tp->flags & TF_ISN_FIXED)
-				? 0
-				: (uint32_t)tcp_siphash(st->tcp.secret, &tp->iss,
-							sizeof(tp->iss));
+	tp->ts_offset = (tp->flags & TF_ISN_FIXED) ? 0 : tcp_ts_offset(st, tp);
 }

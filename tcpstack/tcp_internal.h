@@ -294,6 +294,11 @@ struct tcp_state {
 
 	/* SYN cookie secrets, rotated. */
 	uint8_t cookie_secret[16];
+
+	/* Added to the stack's clock for the ISN clock M and the timestamp
+	 * clock, so that both continue from where a previous process left
+	 * them (tcp_statefile.c). */
+	ts_time_t clock_offset;
 };
 
 /* Our SYN (or SYN,ACK) is out and not yet acknowledged: SYN_SENT,
@@ -460,16 +465,28 @@ void tcp_sack_clear(struct tcb *tp);
 /* ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a
  * 4-microsecond clock (RFC 6528); or the fixed ISN when one is set. */
 uint32_t tcp_new_isn(struct ts_stack *st, const struct tcb *tp);
+#define TCP_ISN_TICK_USEC 4u /* M ticks every 4 microseconds (RFC 9293 3.4.1) */
+/* The clock M at stack time now (plus tcp_state.clock_offset). */
+uint32_t tcp_isn_clock(const struct ts_stack *st, ts_time_t now);
+/* Timestamp clock offset of a connection (RFC 7323 5.4): keyed per socket
+ * pair, so a new incarnation's timestamps are beyond the old one's (RFC
+ * 6191), plus tcp_state.clock_offset. */
+uint32_t tcp_ts_offset(const struct ts_stack *st, const struct tcb *tp);
 /* Keyed 64-bit hash (SipHash-2-4) used for ISNs, ports and cookies. */
 uint64_t tcp_siphash(const uint8_t key[16], const void *data, size_t len);
 
 /* ---- tcp_timewait.c ------------------------------------------------------------- */
 
-/* May a new SYN reuse a connection in TIME_WAIT? (RFC 9293 3.10.7.4 note,
- * RFC 6191): true when its sequence number (or timestamp) is beyond the
- * old connection's. */
-bool tcp_timewait_accept_syn(struct ts_stack *st, struct tcb *tw,
-			     const struct tcp_seg *syn);
+/* May a new SYN reuse a connection in TIME_WAIT? (RFC 9293 3.10.7.4,
+ * RFC 6191): true when a listener takes it (listener, may be NULL), quiet
+ * time is over and its timestamp or sequence number is beyond the old
+ * connection's. Traces the decision and its reason either way. */
+bool tcp_timewait_accept_syn(struct ts_stack *st, const struct tcb *tw,
+			     const struct tcp_seg *syn,
+			     const struct tcb *listener);
+/* After a bind of tp->local that returned rc: traces how connections in
+ * TIME_WAIT on that address decided it (refused, or allowed by reuse). */
+void tcp_timewait_note_bind(struct ts_stack *st, const struct tcb *tp, int rc);
 /* Enters or restarts the 2MSL wait. */
 void tcp_timewait_start(struct ts_stack *st, struct tcb *tp);
 

@@ -12,8 +12,6 @@
 
 #include "stack_internal.h"
 
-#define ISN_TICK_USEC 4u
-
 static inline uint64_t rotl64(uint64_t x, unsigned b)
 {
 	return (x << b) | (x >> (64 - b));
@@ -70,20 +68,40 @@ uint64_t tcp_siphash(const uint8_t key[16], const void *data, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-uint32_t tcp_new_isn(struct ts_stack *st, const struct tcb *tp)
+uint32_t tcp_isn_clock(const struct ts_stack *st, ts_time_t now)
+{
+	return (uint32_t)((now + st->tcp.clock_offset) / TCP_ISN_TICK_USEC);
+}
+
+/* F(localip, localport, remoteip, remoteport, secretkey); `use` keeps
+ * the ISN's and the timestamp offset's values apart. */
+static uint32_t pair_hash(const struct ts_stack *st, const struct tcb *tp,
+			  uint32_t use)
 {
 	struct {
 		uint32_t lip, rip;
 		uint16_t lport, rport;
+		uint32_t use;
 	} key;
 
-	if (tp->flags & TF_ISN_FIXED)
-		return tp->fixed_isn;
 	memset(&key, 0, sizeof(key));
 	key.lip = tp->local.ip;
 	key.rip = tp->remote.ip;
 	key.lport = tp->local.port;
 	key.rport = tp->remote.port;
-	return (uint32_t)(stack_now(st) / ISN_TICK_USEC) +
-	       (uint32_t)tcp_siphash(st->tcp.secret, &key, sizeof(key));
+	key.use = use;
+	return (uint32_t)tcp_siphash(st->tcp.secret, &key, sizeof(key));
+}
+
+uint32_t tcp_new_isn(struct ts_stack *st, const struct tcb *tp)
+{
+	if (tp->flags & TF_ISN_FIXED)
+		return tp->fixed_isn;
+	return tcp_isn_clock(st, stack_now(st)) + pair_hash(st, tp, 0);
+}
+
+uint32_t tcp_ts_offset(const struct ts_stack *st, const struct tcb *tp)
+{
+	return pair_hash(st, tp, 1) +
+	       (uint32_t)(st->tcp.clock_offset / TS_USEC_PER_MSEC);
 }

@@ -316,13 +316,20 @@ void ts_counters_print(const struct ts_stack *st, bool all,
 unsigned ts_timewait_count(const struct ts_stack *st,
 			   const struct ts_addr *local, ts_time_t *longest_left);
 
-/* Saves TIME_WAIT entries and the ISN clock state to path atomically
- * (temp file + rename). 0 or -errno. */
+/* Saves TIME_WAIT entries (socket pair, last sequence numbers, timestamps,
+ * wall-clock expiry) and the ISN clock state to path atomically (temp file
+ * in the same directory, fsync, rename; mode 0600). 0 or -errno. */
 int ts_state_save(const struct ts_stack *st, const char *path);
 
-/* Loads a state file written for this stack's address; entries that have
- * expired are skipped. A corrupt or foreign file is ignored and reported
- * through msg. Returns the count loaded or -errno. */
+/* Loads a state file written for this stack's address, before any
+ * connection is opened (-EBUSY otherwise): unexpired entries become
+ * connections in TIME_WAIT for the time they have left, and the ISN clock
+ * continues from the saved one. The file is checked whole first and
+ * applied all or nothing. Returns the count loaded (msg says how many and
+ * how long the longest has left), or: -ENOENT no file; -EBADMSG corrupt,
+ * truncated or wrong version; -EADDRNOTAVAIL written for another address;
+ * -EPERM not owned by us or readable by others; other -errno. msg (may be
+ * NULL) always says what happened. */
 int ts_state_load(struct ts_stack *st, const char *path, char *msg,
 		  size_t msgcap);
 
@@ -330,6 +337,62 @@ int ts_state_load(struct ts_stack *st, const char *path, char *msg,
  * connection (it still answers ARP). */
 void ts_set_quiet_until(struct ts_stack *st, ts_time_t until);
 ts_time_t ts_quiet_until(const struct ts_stack *st);
+
+/* Message for an error of ts_bind()/ts_listen() on local, for the user:
+ * for -EADDRINUSE with connections in TIME_WAIT on it,
+ *   "address in use (3 connections in TIME_WAIT, 41 s left); set
+ *    reuse_addr=yes to override"
+ * where `fix` replaces "set reuse_addr=yes" (NULL: that text); otherwise
+ * ts_strerror(err). Writes at most cap-1 bytes and a NUL into buf and
+ * returns buf. */
+const char *ts_bind_strerror(const struct ts_stack *st,
+			     const struct ts_addr *local, int err,
+			     const char *fix, char *buf, size_t cap);
+
+/* The default state directory: $XDG_STATE_HOME/synfin or
+ * ~/.local/state/synfin for users, LOCALSTATEDIR/lib/synfin (normally
+ * /var/lib/synfin) for root. 0, or -ENAMETOOLONG / -ENOENT (no home). */
+int ts_state_default_dir(char *buf, size_t cap);
+
+/* A stack's claim on its state directory, from ts_state_begin() to
+ * ts_state_end(). Opaque; owned by the caller. */
+struct ts_state;
+
+struct ts_state_opts {
+	const char *dir;        /* state directory; NULL or "": the default */
+	bool quiet_time;        /* keep quiet for MSL after an unclean stop  */
+	/* How the user skips quiet time / keeps state, for messages. NULL:
+	 * "set quiet_time=no" (ftpd.conf's words). */
+	const char *quiet_off_hint;
+	/* Informational lines (state loaded, quiet time and why); may be
+	 * NULL. Lines have no trailing newline. */
+	void (*note)(void *ctx, const char *line);
+	void *note_ctx;
+};
+
+/* Claims the state directory for this stack's address (RFC 9293 3.4.3):
+ *   - creates the directory (mode 0700) if needed;
+ *   - takes an exclusive lock on DIR/state-ADDR.lock: a second process
+ *     on the same address and directory fails with -EBUSY;
+ *   - a marker DIR/state-ADDR.running left by a previous process means it
+ *     stopped without saving (kill -9, crash, power loss);
+ *   - loads DIR/state-ADDR.bin (ts_state_load): TIME_WAIT entries and the
+ *     ISN clock; a corrupt or foreign file is reported and ignored;
+ *   - after an unclean stop, or when the saved state was unusable, and
+ *     with opts->quiet_time, sets quiet time for MSL (ts_set_quiet_until)
+ *     and says so through opts->note;
+ *   - writes the marker (durably) for this run.
+ * Call before opening connections. On success *out is the claim, to be
+ * passed to ts_state_end() before ts_stack_free(); returns 0. On failure
+ * returns -errno with a message naming the cause and the fix in err. */
+int ts_state_begin(struct ts_stack *st, const struct ts_state_opts *opts,
+		   struct ts_state **out, char *err, size_t errcap);
+
+/* Clean stop: saves the state file atomically, removes the marker,
+ * releases the lock and frees s. When saving fails the marker stays (the
+ * next start keeps quiet time) and -errno is returned with a message in
+ * err; s is freed either way. s may be NULL (returns 0). */
+int ts_state_end(struct ts_state *s, char *err, size_t errcap);
 
 #ifdef __cplusplus
 }
