@@ -33,7 +33,7 @@ enum cfg_line_status cfg_split_line(const char *line, size_t len,
 				    char *err, size_t errlen)
 {
 	const char *eq;
-	size_t b = 0, klen;
+	size_t b = 0, klen, i;
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
@@ -63,10 +63,10 @@ enum cfg_line_status cfg_split_line(const char *line, size_t len,
 	klen = (size_t)(eq - (line + b));
 	while (klen > 0 && is_blank(line[b + klen - 1]))
 		klen--;
-	for (size_t i = 0; i < klen; i++)
-		if (!is_key_char(line[b + i]))
-			klen = CFG_KEY_MAX + 1;
-	if (klen == 0 || klen > CFG_KEY_MAX) {
+	i = 0;
+	while (i < klen && is_key_char(line[b + i]))
+		i++;
+	if (klen == 0 || klen > CFG_KEY_MAX || i < klen) {
 		snprintf(err, errlen,
 			 "%s: expected a key name (a-z, 0-9, _; at most %u "
 			 "characters) before '=', found '%.*s'", where,

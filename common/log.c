@@ -208,6 +208,10 @@ static void emit(struct log *lg, enum log_level level, const char *msg,
 
 static void vlog(struct log *lg, enum log_level level,
 		 const struct log_session *s, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static void vlog(struct log *lg, enum log_level level,
+		 const struct log_session *s, const char *fmt, va_list ap)
 {
 	char msg[LOG_LINE_MAX];
 	size_t used = 0;
