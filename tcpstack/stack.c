@@ -278,6 +278,9 @@ const char *ts_strerror(int err)
 		       "socket reports readiness";
 	case EINPROGRESS:
 		return "connection in progress";
+	case EALREADY:
+		return "connection already in progress: wait for it to "
+		       "complete or fail";
 	case EISCONN:
 		return "socket is already connected";
 	case ENOTCONN:
