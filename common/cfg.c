@@ -10,15 +10,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cfg.h"
 #include "cfg_internal.h"
 #include "common_limits.h"
+#include "file_read.h"
 
 /* ---- storage ------------------------------------------------------------- */
 
@@ -375,54 +373,13 @@ void cfg_free(const struct cfg_table *t, void *obj)
 
 /* ---- files ----------------------------------------------------------------- */
 
-static int read_file(const char *path, char **buf, size_t *len, char *err,
-		     size_t errlen)
-{
-	struct stat st;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0) {
-		int e = errno;
-
-		snprintf(err, errlen, "%s: cannot open: %s%s", path,
-			 strerror(e), e == ENOENT ?
-			 " (give the right file with -c FILE)" : "");
-		return -e;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > (off_t)CFG_FILE_MAX) {
-		snprintf(err, errlen,
-			 "%s: not a regular file of at most %u bytes", path,
-			 CFG_FILE_MAX);
-		close(fd);
-		return -EINVAL;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	if (!*buf) {
-		close(fd);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	*len = 0;
-	while (*len < (size_t)st.st_size) {
-		n = read(fd, *buf + *len, (size_t)st.st_size - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		*len += (size_t)n;
-	}
-	close(fd);
-	return 0;
-}
-
 int cfg_load_file(const struct cfg_table *t, void *obj, const char *path,
 		  char *err, size_t errlen)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = read_file(path, &buf, &len, err, errlen);
+	int rc = file_read_all(NULL, path, CFG_FILE_MAX, 0, &buf, &len, err,
+			       errlen);
 
 	if (rc != 0)
 		return rc;

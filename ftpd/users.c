@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "file_read.h"
 #include "users.h"
 
 #define USERS_SCHEME "pbkdf2-sha256"
@@ -302,52 +302,12 @@ int users_load_buffer(const char *name, const char *buf, size_t len,
 	return rc;
 }
 
-static int read_all(const char *path, char **buf, size_t *len, char *err,
-		    size_t errlen)
+/* SECURITY: whoever can write the users file can add accounts. */
+static int read_users(const char *path, char **buf, size_t *len, char *err,
+		      size_t errlen)
 {
-	struct stat st;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	*buf = NULL;
-	*len = 0;
-	if (fd < 0) {
-		int e = errno;
-
-		snprintf(err, errlen, "users file %s: cannot open: %s", path,
-			 strerror(e));
-		return -e;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > USERS_FILE_MAX) {
-		snprintf(err, errlen, "users file %s: not a regular file of at "
-			 "most %d bytes", path, USERS_FILE_MAX);
-		close(fd);
-		return -EINVAL;
-	}
-	/* SECURITY: whoever can write the file can add accounts. */
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		snprintf(err, errlen, "users file %s: writable by group or "
-			 "others, so they could add accounts; chmod go-w %s",
-			 path, path);
-		close(fd);
-		return -EPERM;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	while (*buf && *len < (size_t)st.st_size) {
-		n = read(fd, *buf + *len, (size_t)st.st_size - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		*len += (size_t)n;
-	}
-	close(fd);
-	if (!*buf) {
-		snprintf(err, errlen, "users file %s: out of memory", path);
-		return -ENOMEM;
-	}
-	return 0;
+	return file_read_all("users file", path, USERS_FILE_MAX,
+			     S_IWGRP | S_IWOTH, buf, len, err, errlen);
 }
 
 int users_load(const char *path, struct users_db *db, char *err,
@@ -355,7 +315,7 @@ int users_load(const char *path, struct users_db *db, char *err,
 {
 	char *buf;
 	size_t len;
-	int rc = read_all(path, &buf, &len, err, errlen);
+	int rc = read_users(path, &buf, &len, err, errlen);
 
 	if (rc == 0)
 		rc = users_load_buffer(path, buf, len, db, err, errlen);
@@ -507,7 +467,7 @@ int users_file_add(const char *path, const char *name, const char *pw,
 	struct users_db db = { 0 };
 	char line[USERS_LINE_MAX + 1], *old = NULL;
 	size_t olen = 0;
-	int rc = read_all(path, &old, &olen, err, errlen);
+	int rc = read_users(path, &old, &olen, err, errlen);
 
 	if (rc == -ENOENT)
 		rc = 0;

@@ -6,7 +6,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 
 #include "ftpd/listing.h"
 #include "ftpd/users.h"
+#include "tmptree.h"
 
 #define T0 1795493640 /* Tue Nov 24 04:14:00 2026 UTC */
 #define DAY 86400
@@ -230,37 +230,24 @@ static struct vfs *v;
 static struct vfs_path cwd;
 static struct listing l;
 
-static void touch(const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, name);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static void fs_setup(void)
 {
 	char path[512], err[256];
 
-	snprintf(top, sizeof(top), "/tmp/check_listing.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(top));
+	tmptree_make(top, sizeof(top), "check_listing");
 	snprintf(root, sizeof(root), "%s/root", top);
 	ck_assert_int_eq(mkdir(root, 0755), 0);
 	snprintf(path, sizeof(path), "%s/pub", root);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/pub/*literal", root);
 	ck_assert_int_eq(mkdir(path, 0755), 0);
-	touch("b.txt", "bb");
-	touch("a.txt", "a");
-	touch("c.bin", "ccc");
-	touch(".hidden", "h");
-	touch("pub/x.txt", "x");
-	touch("pub/y.txt", "y");
-	touch("pub/*literal/z.txt", "z");
+	tmptree_put(root, "b.txt", "bb");
+	tmptree_put(root, "a.txt", "a");
+	tmptree_put(root, "c.bin", "ccc");
+	tmptree_put(root, ".hidden", "h");
+	tmptree_put(root, "pub/x.txt", "x");
+	tmptree_put(root, "pub/y.txt", "y");
+	tmptree_put(root, "pub/*literal/z.txt", "z");
 	snprintf(path, sizeof(path), "%s/out", root);
 	ck_assert_int_eq(symlink("/etc", path), 0);
 	snprintf(path, sizeof(path), "%s/in", root);
@@ -270,20 +257,11 @@ static void fs_setup(void)
 	memset(&l, 0, sizeof(l));
 }
 
-static int remove_one(const char *path, const struct stat *st, int type,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
 static void fs_teardown(void)
 {
 	listing_free(&l);
 	vfs_free(v);
-	ck_assert_int_eq(nftw(top, remove_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	tmptree_remove(top);
 }
 
 static int collect(const char *arg, enum listing_kind kind, size_t max_e,

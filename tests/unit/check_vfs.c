@@ -6,7 +6,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "ftpd/vfs.h"
+#include "tmptree.h"
 
 /*
  * Fixture:
@@ -35,18 +35,6 @@ static char top[64], root[128], outside[128];
 static struct vfs *v;
 static struct vfs_path cwd;
 
-static void put(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static void link_at(const char *target, const char *name)
 {
 	char path[512];
@@ -67,17 +55,16 @@ static void setup(void)
 {
 	char path[512];
 
-	snprintf(top, sizeof(top), "/tmp/check_vfs.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(top));
+	tmptree_make(top, sizeof(top), "check_vfs");
 	snprintf(root, sizeof(root), "%s/root", top);
 	snprintf(outside, sizeof(outside), "%s/outside", top);
 	ck_assert_int_eq(mkdir(root, 0755), 0);
 	ck_assert_int_eq(mkdir(outside, 0755), 0);
-	put(outside, "secret", "SECRET");
+	tmptree_put(outside, "secret", "SECRET");
 	mkdir_at(root, "pub");
-	put(root, "pub/file.txt", "hello");
+	tmptree_put(root, "pub/file.txt", "hello");
 	mkdir_at(root, "pub/sub");
-	put(root, "pub/sub/deep.txt", "deep");
+	tmptree_put(root, "pub/sub/deep.txt", "deep");
 	link_at("../../outside/secret", "pub/link_escape");
 	link_at("pub/file.txt", "link_in");
 	link_at("pub", "link_dir_in");
@@ -93,20 +80,11 @@ static void setup(void)
 	vfs_path_root(&cwd);
 }
 
-static int remove_one(const char *path, const struct stat *st, int type,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
 static void teardown(void)
 {
 	vfs_free(v);
 	v = NULL;
-	ck_assert_int_eq(nftw(top, remove_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	tmptree_remove(top);
 }
 
 /* Opens the vfs for loop iteration i: 0 = openat2 if present, 1 = walk. */
