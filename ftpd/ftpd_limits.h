@@ -34,10 +34,6 @@
 #define FTPD_HOSTNAME_MAX 253             /* RFC 1035 2.3.4                */
 #define FTPD_IFNAME_MAX 15                /* IFNAMSIZ - 1                  */
 
-/* Growing delay after a failed login: base << (failures - 1), capped. */
-#define FTPD_LOGIN_DELAY_BASE_MS 1000
-#define FTPD_LOGIN_DELAY_MAX_MS 8000
-
 /* ---- control connection (cmdline.c, cmd_table.c, reply.c) -------------- */
 /* A command line holds a verb, a space and a path of up to PATH_MAX. */
 #define FTPD_LINE_DEFAULT 8192            /* max_line default              */
@@ -55,8 +51,10 @@
 /* ls(1): a time more than six months (half a Gregorian year) old, or in
  * the future, is shown with its year instead of its time of day. */
 #define FTPD_LIST_RECENT_SECS (31556952 / 2)
-#define FTPD_LIST_LINE_MAX (NAME_MAX * 2 + PATH_MAX + 128) /* one LIST line */
-#define FTPD_MLST_FACTS_MAX 256           /* bytes of the facts of a line  */
+/* A buffer this large holds any one listing line: a name shown with the
+ * argument's directory (VFS_ARG_MAX + NAME_MAX), a link target
+ * (PATH_MAX) and the rest of an ls -l line or of the MLSD facts. */
+#define FTPD_LIST_LINE_MAX (VFS_ARG_MAX + NAME_MAX + PATH_MAX + 256)
 
 /* ---- paths (vfs.c) ------------------------------------------------------ */
 #define VFS_PATH_MAX (PATH_MAX - 1)       /* a virtual path, bytes         */

@@ -130,7 +130,8 @@ enum listing_fact {
 #define LISTING_FACTS_ALL 0x1fu
 
 /* Each writes one line ending in CRLF, NUL-terminated, into out and
- * returns its length, or -ENOSPC when cap is too small. */
+ * returns its length, or -ENOSPC when cap is too small (never with
+ * FTPD_LIST_LINE_MAX bytes, for entries from listing_collect). */
 int listing_format_list(const struct listing_entry *e,
 			const struct listing_style *s, char *out, size_t cap);
 int listing_format_nlst(const struct listing_entry *e, char *out, size_t cap);

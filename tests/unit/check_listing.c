@@ -363,6 +363,25 @@ START_TEST(test_collect_single_files_and_links)
 }
 END_TEST
 
+START_TEST(test_longest_names_fit_the_line_buffer)
+{
+	static char name[VFS_ARG_MAX + NAME_MAX + 2], link[PATH_MAX];
+	static char out[FTPD_LIST_LINE_MAX];
+	struct listing_entry e = file_entry(name);
+
+	memset(name, 'n', sizeof(name) - 1);
+	memset(link, 'l', sizeof(link) - 1);
+	e.st.mode = S_IFLNK | 0777;
+	e.st.size = INT64_MAX;
+	e.st.nlink = (nlink_t)-1;
+	e.link = link;
+	ck_assert_int_gt(listing_format_list(&e, &hidden, out, sizeof(out)), 0);
+	ck_assert_int_gt(listing_format_mlsx(&e, LISTING_FACTS_ALL,
+					     FTPD_PERM_ALL, out, sizeof(out)), 0);
+	ck_assert_int_gt(listing_format_nlst(&e, out, sizeof(out)), 0);
+}
+END_TEST
+
 START_TEST(test_collect_links_inside_root_show_their_target)
 {
 	size_t i;
@@ -428,6 +447,7 @@ static Suite *listing_suite(void)
 	tcase_add_test(fs, test_collect_caps_matches_and_entries);
 	tcase_add_test(fs, test_collect_single_files_and_links);
 	tcase_add_test(fs, test_collect_links_inside_root_show_their_target);
+	tcase_add_test(fmt, test_longest_names_fit_the_line_buffer);
 	tcase_add_test(fs, test_collect_one_names_the_virtual_path);
 	suite_add_tcase(s, fs);
 	return s;
