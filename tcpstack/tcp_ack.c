@@ -85,6 +85,11 @@ static void new_ack(struct ts_stack *st, struct tcb *tp,
 	tp->snd_una = seg->ack;
 	if (seq_lt(tp->snd_nxt, tp->snd_una))
 		tp->snd_nxt = tp->snd_una;
+	/* RFC 6582 "recover" once passed only has to stay below SND.UNA;
+	 * dragged along, it never ends up 2^31 behind, where sequence
+	 * comparison would call it ahead and block fast retransmit. */
+	if (seq_lt(tp->recover, tp->snd_una))
+		tp->recover = tp->snd_una - 1;
 	tp->rexmt_shift = 0;
 	tp->progress_at = stack_now(st);
 	tcp_sack_advance(tp);

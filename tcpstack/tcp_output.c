@@ -180,15 +180,20 @@ bool tcp_window_update_due(const struct tcb *tp)
 	return grow >= 2u * tp->mss || grow >= tp->rcvbuf / 2;
 }
 
-/* How many new bytes at snd_nxt the send and congestion windows allow. */
+/* How many bytes at snd_nxt the send and congestion windows allow. */
 static uint32_t usable_window(const struct tcb *tp)
 {
-	uint32_t wnd = tp->snd_wnd < tp->cwnd ? tp->snd_wnd : tp->cwnd;
-	uint32_t edge = tp->snd_una + wnd;
+	uint32_t edge = tp->snd_una + tp->snd_wnd;
+	uint32_t cwnd_edge = tp->snd_una + tp->cwnd;
 
-	/* Retransmissions below snd_max were in the window before. */
+	/* Retransmissions below snd_max were in the peer's window before:
+	 * resending them is allowed even if it shrank (they then serve as
+	 * probes). The congestion window limits them like new data: after a
+	 * timeout that is one segment, then slow start (RFC 5681 3.1). */
 	if (seq_lt(tp->snd_nxt, tp->snd_max) && seq_lt(edge, tp->snd_max))
 		edge = tp->snd_max;
+	if (seq_lt(cwnd_edge, edge))
+		edge = cwnd_edge;
 	return seq_gt(edge, tp->snd_nxt) ? edge - tp->snd_nxt : 0;
 }
 

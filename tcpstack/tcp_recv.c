@@ -194,10 +194,14 @@ void tcp_process_data(struct ts_stack *st, struct tcb *tp,
 	if (seg->len > 0)
 		fin_due = receive_text(st, tp, seg);
 	else if (seg->flags & TCP_FIN) {
-		if (seg->seq == tp->rcv_nxt)
+		if (seg->seq == tp->rcv_nxt) {
 			fin_due = true;
-		else if (seq_gt(seg->seq, tp->rcv_nxt))
+		} else if (seq_gt(seg->seq, tp->rcv_nxt)) {
+			/* Out of order: keep it for later and tell the sender
+			 * of the hole at once (RFC 5681 4.2). */
 			ooo_insert(tp, seg->seq, seg->seq, true);
+			tp->flags |= TF_ACKNOW;
+		}
 	}
 	if (fin_due)
 		process_fin(st, tp);

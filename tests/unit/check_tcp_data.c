@@ -295,6 +295,57 @@ START_TEST(test_out_of_order_reassembled_with_sack)
 }
 END_TEST
 
+/* A FIN that arrives before the data in front of it waits for that
+ * data (RFC 9293 3.10.7.4 eighth: only a FIN at RCV.NXT counts). */
+static void fin_ahead_of_data(bool fin_with_data)
+{
+	struct ts_sockinfo i;
+	struct tcp_seg seg;
+	struct tn_raw c;
+	uint32_t s0;
+	char buf[16];
+
+	data_setup_cfg(0, 0, NULL);
+	tn_raw_passive(&c, TN_SERVER, 20, 4000, 5000, NULL);
+	s0 = c.snd_nxt;
+	if (fin_with_data)
+		tn_inject(TN_SERVER, 4000, 20, s0 + 5, c.rcv_nxt,
+			  TCP_ACK | TCP_FIN, 65535, "world", 5, NULL);
+	else
+		tn_inject(TN_SERVER, 4000, 20, s0 + 5, c.rcv_nxt,
+			  TCP_ACK | TCP_FIN, 65535, NULL, 0, NULL);
+	ck_assert_int_eq(tn_state(TN_SERVER, c.sock), TS_ESTABLISHED);
+	ck_assert_uint_eq(ts_readable(stk(TN_SERVER), c.sock), 0);
+	ck_assert_uint_eq(tn.node[TN_SERVER].events[c.sock] & TS_EV_EOF, 0);
+	tn_raw_expect(&c, &seg, NULL, 0); /* a duplicate ACK at once */
+	ck_assert_uint_eq(seg.ack, s0);
+	tn_inject(TN_SERVER, 4000, 20, s0, c.rcv_nxt, TCP_ACK, 65535, "hello", 5,
+		  NULL);
+	i = info_of(TN_SERVER, c.sock);
+	ck_assert_int_eq(i.state, TS_CLOSE_WAIT);
+	ck_assert_uint_eq(i.rcv_nxt, s0 + (fin_with_data ? 10 : 5) + 1);
+	ck_assert_int_eq(ts_recv(stk(TN_SERVER), c.sock, buf, sizeof(buf)),
+			 fin_with_data ? 10 : 5);
+	ck_assert_int_eq(memcmp(buf, "helloworld", fin_with_data ? 10 : 5), 0);
+	ck_assert_int_eq(ts_recv(stk(TN_SERVER), c.sock, buf, sizeof(buf)), 0);
+	ck_assert_uint_ne(tn.node[TN_SERVER].events[c.sock] & TS_EV_EOF, 0);
+	tn_raw_expect(&c, &seg, NULL, 0);
+	ck_assert_uint_eq(seg.ack, i.rcv_nxt);
+	data_teardown();
+}
+
+START_TEST(test_fin_with_data_ahead_of_hole_waits)
+{
+	fin_ahead_of_data(true);
+}
+END_TEST
+
+START_TEST(test_bare_fin_ahead_of_hole_waits)
+{
+	fin_ahead_of_data(false);
+}
+END_TEST
+
 /* Drops the client's 5th new data segment, once. */
 static bool drop_fifth(unsigned from, const struct tcp_seg *seg, bool is_new,
 		       ts_time_t *at)
@@ -357,6 +408,95 @@ START_TEST(test_last_segment_loss_recovered_by_rto)
 	ck_assert_uint_ge(gap, TS_RTO_MIN);
 	ck_assert_uint_le(gap, TS_RTO_INITIAL);
 	data_teardown();
+}
+END_TEST
+
+/* Drops the client's 5th and 8th new data segments: two holes in one
+ * window. NewReno's partial ACK (RFC 6582 3.2 step 5) fills the second
+ * without waiting for a timeout. */
+static bool drop_fifth_and_eighth(unsigned from, const struct tcp_seg *seg,
+				  bool is_new, ts_time_t *at)
+{
+	(void)at;
+	return !(from == TN_CLIENT && is_new && seg->len > 0 &&
+		 (new_data_count[TN_CLIENT] == 5 || new_data_count[TN_CLIENT] == 8));
+}
+
+START_TEST(test_two_losses_in_one_window_no_timeout)
+{
+	struct tn_pair p;
+
+	data_setup_cfg(0, 0, NULL);
+	tn_pair_open(&p, 20, 0);
+	policy = drop_fifth_and_eighth;
+	ck_assert_uint_eq(tn_transfer(TN_CLIENT, p.cs, TN_SERVER, p.as, 200000,
+				      6, 200000, tn.now + 10 * TS_USEC_PER_SEC),
+			  200000);
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_TIMEOUTS), 0);
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_FAST_RETRANSMITS), 1);
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_RETRANSMITS), 2);
+	data_teardown();
+}
+END_TEST
+
+/* A seeded lossy, reordering wire in both directions. */
+static uint64_t rng_state;
+
+static unsigned rnd(unsigned n)
+{
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (unsigned)(rng_state >> 33) % n;
+}
+
+static bool lossy_wire(unsigned from, const struct tcp_seg *seg, bool is_new,
+		       ts_time_t *at)
+{
+	(void)from;
+	(void)seg;
+	(void)is_new;
+	if (rnd(100) < 3)
+		return false;
+	if (rnd(100) < 10)
+		*at += rnd(5000); /* up to 5 ms late: reordered */
+	return true;
+}
+
+/* Both directions in turn over the lossy wire, byte-exact, then an
+ * orderly close that must end in CLOSED on both sides. */
+static void lossy_round(uint64_t seed, tn_config_fn cfg)
+{
+	struct tn_pair p;
+
+	data_setup_cfg(0, 0, cfg);
+	segments_trace_off();
+	rng_state = seed;
+	tn_pair_open(&p, 20, 0);
+	policy = lossy_wire;
+	ck_assert_uint_eq(tn_transfer(TN_CLIENT, p.cs, TN_SERVER, p.as, 2 * MIB,
+				      11, 7000, tn.now + 120 * TS_USEC_PER_SEC),
+			  2 * MIB);
+	ck_assert_uint_eq(tn_transfer(TN_SERVER, p.as, TN_CLIENT, p.cs, 2 * MIB,
+				      12, 5000, tn.now + 120 * TS_USEC_PER_SEC),
+			  2 * MIB);
+	ck_assert_int_eq(ts_close(stk(TN_CLIENT), p.cs), 0);
+	ck_assert_int_eq(ts_close(stk(TN_SERVER), p.as), 0);
+	ck_assert_int_eq(ts_close(stk(TN_SERVER), p.ls), 0);
+	tn_run(300 * TS_USEC_PER_SEC);
+	ck_assert_uint_ge(tn_counter(TN_CLIENT, TS_C_TCP_RETRANSMITS), 1);
+	ck_assert_uint_ge(tn_counter(TN_SERVER, TS_C_TCP_RETRANSMITS), 1);
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_GIVEUPS), 0);
+	ck_assert_uint_eq(tn_counter(TN_SERVER, TS_C_TCP_GIVEUPS), 0);
+	tn_teardown_check(true);
+	free(recs);
+	recs = NULL;
+}
+
+START_TEST(test_lossy_reordering_wire_stress)
+{
+	uint64_t seed;
+
+	for (seed = 1; seed <= 6; seed++)
+		lossy_round(seed, seed % 2 ? NULL : cfg_small_buffers);
 }
 END_TEST
 
@@ -433,6 +573,90 @@ START_TEST(test_rto_backoff_doubles_to_cap_then_gives_up)
 	ck_assert_uint_ne(recs[k].seg.flags & TCP_RST, 0);
 	ck_assert_uint_eq(recs[k].at - prev, TS_RTO_MAX);
 	tn_expect_line(TN_CLIENT, "ESTABLISHED -> CLOSED (timeout: data unacknowledged");
+	data_teardown();
+}
+END_TEST
+
+/* Client data segments logged at virtual time t. */
+static unsigned client_data_at(ts_time_t t)
+{
+	unsigned k, n = 0;
+
+	for (k = 0; k < nrecs; k++)
+		n += recs[k].from == TN_CLIENT && recs[k].seg.len > 0 &&
+		     recs[k].at == t;
+	return n;
+}
+
+/* The next time after t at which the client sent data. */
+static ts_time_t client_data_after(ts_time_t t)
+{
+	unsigned k;
+
+	for (k = 0; k < nrecs; k++)
+		if (recs[k].from == TN_CLIENT && recs[k].seg.len > 0 &&
+		    recs[k].at > t)
+			return recs[k].at;
+	ck_abort_msg("no client data after %llu", (unsigned long long)t);
+	return 0;
+}
+
+/* A whole window is lost. At the timeout the loss window is one segment
+ * (RFC 5681 3.1, RFC 6298 5.4): one retransmission, not a burst of the
+ * whole flight; then slow start, two segments per ACK. */
+START_TEST(test_rto_resends_one_segment_then_slow_start)
+{
+	static uint8_t data[10 * 1448];
+	struct tn_pair p;
+	ts_time_t t;
+	unsigned k;
+
+	data_setup_cfg(0, 0, NULL);
+	policy = drop_client_when_asked;
+	tn_pair_open(&p, 20, 0);
+	drop_all_from_client = true;
+	ck_assert_int_eq(ts_send(stk(TN_CLIENT), p.cs, data, sizeof(data), 0),
+			 (ssize_t)sizeof(data));
+	ck_assert_uint_eq(count_recs(TN_CLIENT, true), 10); /* initial window */
+	tn_run(100 * TS_USEC_PER_MSEC);
+	drop_all_from_client = false;
+	tn_run(TS_USEC_PER_SEC);
+	ck_assert_uint_eq(info_of(TN_CLIENT, p.cs).snd_una,
+			  info_of(TN_CLIENT, p.cs).iss + 1 + sizeof(data));
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_TIMEOUTS), 1);
+	k = (unsigned)nth_rec(TN_CLIENT, true, 10); /* the first resend */
+	t = recs[k].at;
+	ck_assert_uint_eq(client_data_at(t), 1);
+	ck_assert_uint_eq(recs[k].seg.seq, recs[nth_rec(TN_CLIENT, true, 0)].seg.seq);
+	/* Each ACK (delayed, one segment) grows cwnd by what it acks. */
+	t = client_data_after(t);
+	ck_assert_uint_eq(client_data_at(t), 2);
+	t = client_data_after(t);
+	ck_assert_uint_eq(client_data_at(t), 4);
+	data_teardown();
+}
+END_TEST
+
+/* RFC 6582's "recover" must not fall 2^31 behind SND.UNA, or after 2 GiB
+ * without loss the next loss would not count as a new episode and wait
+ * for a timeout. (White box: the 2 GiB are simulated.) */
+START_TEST(test_fast_retransmit_after_2gib_without_loss)
+{
+	struct tn_pair p;
+	struct tcb *tp;
+
+	data_setup_cfg(0, 0, NULL);
+	tn_pair_open(&p, 20, 0);
+	tp = tcb_from_sock(stk(TN_CLIENT), p.cs);
+	/* As if 2 GiB minus 4 KB had been acked since: the first ACK (2
+	 * segments) keeps it behind, the loss comes after 2^31. */
+	tp->recover = tp->snd_una - 0x7ffff000u;
+	policy = drop_fifth;
+	ck_assert_uint_eq(tn_transfer(TN_CLIENT, p.cs, TN_SERVER, p.as, 200000,
+				      6, 200000, tn.now + 10 * TS_USEC_PER_SEC),
+			  200000);
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_FAST_RETRANSMITS), 1);
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_TIMEOUTS), 0);
 	data_teardown();
 }
 END_TEST
@@ -921,9 +1145,15 @@ int main(void)
 	tcase_add_test(bulk_tc, test_sequence_wraps_around_zero_both_sides);
 	tcase_add_test(loss, test_out_of_order_reassembled_with_sack);
 	tcase_add_test(loss, test_single_loss_fast_retransmit);
+	tcase_add_test(loss, test_fin_with_data_ahead_of_hole_waits);
+	tcase_add_test(loss, test_bare_fin_ahead_of_hole_waits);
 	tcase_add_test(loss, test_last_segment_loss_recovered_by_rto);
+	tcase_add_test(loss, test_two_losses_in_one_window_no_timeout);
+	tcase_add_test(bulk_tc, test_lossy_reordering_wire_stress);
 	tcase_add_test(loss, test_rto_backoff_doubles_to_cap_then_gives_up);
 	tcase_add_test(loss, test_handshake_gives_rtt_sample);
+	tcase_add_test(loss, test_rto_resends_one_segment_then_slow_start);
+	tcase_add_test(loss, test_fast_retransmit_after_2gib_without_loss);
 	tcase_add_test(loss, test_syn_loss_sets_rto_three_seconds);
 	tcase_add_test(loss, test_karn_no_sample_from_retransmission);
 	tcase_add_test(loss, test_rfc6298_estimator_values);

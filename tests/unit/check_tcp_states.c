@@ -639,6 +639,92 @@ START_TEST(test_simultaneous_close_closing)
 }
 END_TEST
 
+/* ---- closing over a lossy wire ---------------------------------------------- */
+
+/* Drops the next segment from `from` carrying all of `flags`, once. */
+static struct {
+	bool armed;
+	unsigned from;
+	uint8_t flags;
+} drop_next;
+
+static bool drop_next_filter(unsigned from, unsigned index, uint8_t *frame,
+			     size_t len, ts_time_t *at)
+{
+	struct tcp_seg seg;
+
+	(void)index;
+	(void)at;
+	if (!drop_next.armed || from != drop_next.from ||
+	    !tn_parse_seg(frame, len, &seg) ||
+	    (seg.flags & drop_next.flags) != drop_next.flags)
+		return true;
+	drop_next.armed = false;
+	return false;
+}
+
+static void arm_drop(unsigned from, uint8_t flags)
+{
+	drop_next.armed = true;
+	drop_next.from = from;
+	drop_next.flags = flags;
+	tn.filter = drop_next_filter;
+}
+
+START_TEST(test_lost_fin_is_retransmitted)
+{
+	struct tn_pair p;
+
+	open_pair(&p);
+	arm_drop(TN_CLIENT, TCP_FIN);
+	ts_shutdown(stk(TN_CLIENT), p.cs, TS_SHUT_WR);
+	tn_run(100000);
+	ck_assert(!drop_next.armed);
+	ck_assert_int_eq(tn_state(TN_CLIENT, p.cs), TS_FIN_WAIT_1);
+	ck_assert_int_eq(tn_state(TN_SERVER, p.as), TS_ESTABLISHED);
+	tn_run(2 * TS_USEC_PER_SEC);
+	ck_assert_int_eq(tn_state(TN_CLIENT, p.cs), TS_FIN_WAIT_2);
+	ck_assert_int_eq(tn_state(TN_SERVER, p.as), TS_CLOSE_WAIT);
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_TIMEOUTS), 1);
+	/* Sent twice: lost, then again after the RTO. */
+	ck_assert_uint_eq(tn_count(TN_CLIENT, " > 76.88.16.16:21 FIN,ACK seq="), 2);
+	tn_teardown();
+}
+END_TEST
+
+/* The active closer's last ACK is lost: the passive closer resends its
+ * FIN from LAST_ACK; TIME_WAIT acknowledges it again and restarts its
+ * 2MSL wait from then (RFC 9293 3.10.7.4, TIME-WAIT). */
+START_TEST(test_lost_last_ack_fin_resent_time_wait_restarts)
+{
+	struct tn_pair p;
+	ts_time_t again;
+	int line;
+
+	open_pair(&p);
+	ts_shutdown(stk(TN_CLIENT), p.cs, TS_SHUT_WR);
+	tn_run(100000);
+	arm_drop(TN_CLIENT, TCP_ACK);
+	ts_close(stk(TN_SERVER), p.as);
+	tn_run(100000);
+	ck_assert(!drop_next.armed);
+	ck_assert_int_eq(tn_state(TN_CLIENT, p.cs), TS_TIME_WAIT);
+	ck_assert_ptr_nonnull(tn_tcb(TN_SERVER, 21, TN_IP_CLIENT, 1038));
+	ck_assert_int_eq(tn_tcb(TN_SERVER, 21, TN_IP_CLIENT, 1038)->state, TS_LAST_ACK);
+	tn_run(2 * TS_USEC_PER_SEC);
+	tn_expect_line(TN_SERVER, "LAST_ACK -> CLOSED (rcvd ACK of FIN)");
+	line = tn_expect_line(TN_CLIENT, "retransmitted FIN, ACK again and restart 2MSL");
+	again = tn_line_time(TN_CLIENT, line);
+	tn_run_until(again + 2 * MSL_US - 1);
+	ck_assert_int_eq(tn_state(TN_CLIENT, p.cs), TS_TIME_WAIT);
+	tn_run_until(again + 2 * MSL_US);
+	ck_assert_int_eq(tn_state(TN_CLIENT, p.cs), TS_CLOSED);
+	ts_close(stk(TN_CLIENT), p.cs);
+	ts_close(stk(TN_SERVER), p.ls);
+	tn_teardown_check(true);
+}
+END_TEST
+
 /* ---- half-close ------------------------------------------------------------ */
 
 /* `closer` sends 10 KB and shuts down writing; the other side reads it,
@@ -897,6 +983,8 @@ int main(void)
 	tcase_add_test(close, test_fin_wait_2_to_time_wait);
 	tcase_add_test(close, test_time_wait_to_closed_after_exactly_2msl);
 	tcase_add_test(close, test_simultaneous_close_closing);
+	tcase_add_test(close, test_lost_fin_is_retransmitted);
+	tcase_add_test(close, test_lost_last_ack_fin_resent_time_wait_restarts);
 	tcase_add_test(close, test_half_close_client_stops_writing);
 	tcase_add_test(close, test_half_close_server_stops_writing);
 	tcase_add_test(rst, test_connect_to_closed_port_refused);
