@@ -195,6 +195,14 @@ bool tcp_process_ack(struct ts_stack *st, struct tcb *tp,
 			tcp_send_rst_for(st, seg);
 			return false;
 		}
+		if (tp->listener != NULL &&
+		    tp->listener->aq_len >= tp->listener->backlog) {
+			/* The accept queue is full: ignore the ACK, as Linux
+			 * does. Our SYN,ACK timer gives the peer another try
+			 * after the application accepted. */
+			CNT(st, TCP_DROP_LISTEN_OVERFLOW);
+			return false;
+		}
 		synrcvd_established(st, tp, seg);
 	}
 	if (seq_gt(seg->ack, tp->snd_max)) {

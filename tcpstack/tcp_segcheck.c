@@ -49,6 +49,17 @@ static bool paws_reject(struct ts_stack *st, const struct tcb *tp,
 	return stack_now(st) - tp->ts_recent_age <= PAWS_IDLE_MAX;
 }
 
+/* A half-open child of a listener ends: the RFC's single TCB returns to
+ * LISTEN; for us the listener never left it, and the child goes. */
+static void back_to_listen(struct ts_stack *st, struct tcb *tp,
+			   const char *why)
+{
+	tcp_set_state(st, tp, TS_LISTEN, why);
+	if (tp->listener != NULL)
+		tcp_listener_forget(st, tp);
+	tcb_free(st, tp);
+}
+
 /* A RST with exactly the expected sequence number ends the connection,
  * each state in its own way (RFC 9293 3.10.7.4 second). */
 static void accept_rst(struct ts_stack *st, struct tcb *tp)
@@ -57,12 +68,7 @@ static void accept_rst(struct ts_stack *st, struct tcb *tp)
 	switch (tp->state) {
 	case TS_SYN_RECEIVED:
 		if (tp->flags & TF_PASSIVE) {
-			/* Back to LISTEN: for us, the listener never left it;
-			 * the half-open child goes. */
-			tcp_set_state(st, tp, TS_LISTEN, "rcvd RST");
-			if (tp->listener != NULL)
-				tcp_listener_forget(st, tp);
-			tcb_free(st, tp);
+			back_to_listen(st, tp, "rcvd RST");
 			return;
 		}
 		tcp_drop(st, tp, -ECONNREFUSED, "rcvd RST: connection refused");
@@ -131,6 +137,13 @@ bool tcp_check_segment(struct ts_stack *st, struct tcb *tp,
 		return false;
 	}
 	if (seg->flags & TCP_SYN) {
+		if (tp->state == TS_SYN_RECEIVED && (tp->flags & TF_PASSIVE)) {
+			/* RFC 9293 3.10.7.4 fourth: a new SYN in the window of a
+			 * passive open's SYN_RECEIVED: back to LISTEN (the
+			 * peer's next SYN finds the listener). */
+			back_to_listen(st, tp, "rcvd SYN in the window");
+			return false;
+		}
 		/* RFC 5961 4.2 (adopted by RFC 9293): a SYN in a synchronized
 		 * state gets a challenge ACK, never a reset. */
 		tcp_send_challenge_ack(st, tp);

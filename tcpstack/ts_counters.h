@@ -54,7 +54,7 @@
 	X(TCP_DROP_PAWS, "tcp.drop_paws", "segments rejected by PAWS (RFC 7323)") \
 	X(TCP_DROP_BAD_ACK, "tcp.drop_bad_ack", "ACKs outside the acceptable range (RFC 5961)") \
 	X(TCP_DROP_QUIET, "tcp.drop_quiet_time", "segments ignored during quiet time") \
-	X(TCP_DROP_LISTEN_OVERFLOW, "tcp.drop_listen_overflow", "SYNs dropped: accept queue full") \
+	X(TCP_DROP_LISTEN_OVERFLOW, "tcp.drop_listen_overflow", "SYNs and handshake ACKs dropped: accept queue full") \
 	X(TCP_DROP_RCVBUF, "tcp.drop_rcvbuf", "data dropped: beyond the receive buffer") \
 	X(TCP_ACTIVE_OPENS, "tcp.active_opens", "connections opened actively")  \
 	X(TCP_PASSIVE_OPENS, "tcp.passive_opens", "connections accepted")       \

@@ -344,6 +344,43 @@ START_TEST(test_listen_backlog_overflow_drops_syn)
 }
 END_TEST
 
+/* Two handshakes complete while the accept queue (backlog 1) has room for
+ * one: the second final ACK is ignored until accept() makes room; then
+ * the retransmitted SYN,ACK brings a new ACK and the child is queued. */
+START_TEST(test_full_accept_queue_ignores_final_ack)
+{
+	struct ts_addr a = { 0, 21 };
+	struct tcp_seg s1, s2;
+	int ls;
+
+	tn_setup();
+	ls = ts_socket(stk(TN_SERVER));
+	ts_bind(stk(TN_SERVER), ls, &a);
+	ck_assert_int_eq(ts_listen(stk(TN_SERVER), ls, 1), 0);
+	tn_inject(TN_SERVER, 4000, 21, PEER_ISN, 0, TCP_SYN, 65535, NULL, 0, NULL);
+	tn_inject(TN_SERVER, 4001, 21, PEER_ISN, 0, TCP_SYN, 65535, NULL, 0, NULL);
+	ck_assert(tn_take_seg(TN_SERVER, &s1, NULL, 0));
+	ck_assert(tn_take_seg(TN_SERVER, &s2, NULL, 0));
+	tn_inject(TN_SERVER, 4000, 21, PEER_ISN + 1, s1.seq + 1, TCP_ACK, 65535,
+		  NULL, 0, NULL);
+	tn_inject(TN_SERVER, 4001, 21, PEER_ISN + 1, s2.seq + 1, TCP_ACK, 65535,
+		  NULL, 0, NULL);
+	ck_assert_uint_eq(tcb_from_sock(stk(TN_SERVER), ls)->aq_len, 1);
+	ck_assert_int_eq(tn_tcb(TN_SERVER, 21, RAW_PEER_IP, 4001)->state,
+			 TS_SYN_RECEIVED);
+	ck_assert_uint_eq(tn_counter(TN_SERVER, TS_C_TCP_DROP_LISTEN_OVERFLOW), 1);
+	ck_assert_int_ge(ts_accept(stk(TN_SERVER), ls, NULL), 0);
+	tn_run(1500 * TS_USEC_PER_MSEC); /* the SYN,ACK timer */
+	ck_assert(tn_take_seg(TN_SERVER, &s2, NULL, 0));
+	ck_assert_uint_eq(s2.flags, TCP_SYN | TCP_ACK);
+	ck_assert_uint_eq(s2.dport, 4001);
+	tn_inject(TN_SERVER, 4001, 21, PEER_ISN + 1, s2.seq + 1, TCP_ACK, 65535,
+		  NULL, 0, NULL);
+	ck_assert_int_ge(ts_accept(stk(TN_SERVER), ls, NULL), 0);
+	tn_teardown();
+}
+END_TEST
+
 START_TEST(test_accept_queue_in_order_of_establishment)
 {
 	static const uint16_t ports[] = { 1003, 1001, 1002 };
@@ -655,6 +692,7 @@ START_TEST(test_many_connections_leave_nothing)
 
 	tn_setup_cfg(0, 0, cfg_quick_giveup);
 	ls = tn_listen(TN_SERVER, 21);
+	ck_assert_int_eq(ts_listen(stk(TN_SERVER), ls, 64), 0); /* new backlog */
 	for (round = 0; round < 5; round++) {
 		/* Orderly, either side first, data both ways. */
 		open_many(cs, as, 20, ls);
@@ -740,6 +778,7 @@ int main(void)
 	tcase_add_test(calls, test_ephemeral_ports_in_range_and_distinct);
 	tcase_add_test(calls, test_listen_backlog_overflow_drops_syn);
 	tcase_add_test(calls, test_accept_queue_in_order_of_establishment);
+	tcase_add_test(calls, test_full_accept_queue_ignores_final_ack);
 	tcase_add_test(calls, test_strerror_texts);
 	tcase_add_test(calls, test_getinfo_fields);
 	tcase_add_test(ev, test_events_delivered_when_due);

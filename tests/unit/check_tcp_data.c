@@ -40,7 +40,7 @@ static uint32_t next_new[TN_NODES_MAX]; /* highest seq sent, per node */
 static bool seen_data[TN_NODES_MAX];
 static unsigned new_data_count[TN_NODES_MAX]; /* first transmissions */
 /* State of the individual tests' policies. */
-static bool drop_all_from_client;
+static bool drop_all_from_client, drop_all_from_server;
 static unsigned client_syns;
 static bool server_window_zero_seen, window_update_dropped;
 
@@ -83,7 +83,7 @@ static void data_setup_cfg(uint32_t cisn, uint32_t sisn, tn_config_fn fn)
 	memset(next_new, 0, sizeof(next_new));
 	memset(seen_data, 0, sizeof(seen_data));
 	memset(new_data_count, 0, sizeof(new_data_count));
-	drop_all_from_client = false;
+	drop_all_from_client = drop_all_from_server = false;
 	client_syns = 0;
 	server_window_zero_seen = window_update_dropped = false;
 	tn.filter = log_filter;
@@ -1079,6 +1079,58 @@ START_TEST(test_window_scale_off_when_peer_does_not_offer)
 }
 END_TEST
 
+/* ---- keepalive ---------------------------------------------------------------------- */
+
+static bool drop_server_when_asked(unsigned from, const struct tcp_seg *seg,
+				   bool is_new, ts_time_t *at)
+{
+	(void)seg;
+	(void)is_new;
+	(void)at;
+	return !(drop_all_from_server && from == TN_SERVER);
+}
+
+/* Idle 10 s, then a probe every 5 s; 3 unanswered probes end it. */
+START_TEST(test_keepalive_probes_answered_then_peer_gone)
+{
+	struct ts_stack *c;
+	struct tn_pair p;
+	ts_time_t gone;
+	unsigned k;
+	int line;
+
+	data_setup_cfg(0, 0, NULL);
+	policy = drop_server_when_asked;
+	tn_pair_open(&p, 20, 0);
+	c = stk(TN_CLIENT);
+	ck_assert_int_eq(ts_setopt(c, p.cs, TS_OPT_KEEPIDLE, 10), 0);
+	ck_assert_int_eq(ts_setopt(c, p.cs, TS_OPT_KEEPINTVL, 5), 0);
+	ck_assert_int_eq(ts_setopt(c, p.cs, TS_OPT_KEEPCNT, 3), 0);
+	ck_assert_int_eq(ts_setopt(c, p.cs, TS_OPT_KEEPALIVE, 1), 0);
+	tn_run(9 * TS_USEC_PER_SEC);
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_KEEPALIVE_PROBES), 0);
+	tn_run(26 * TS_USEC_PER_SEC); /* probes at 10, 20, 30 s, answered */
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_KEEPALIVE_PROBES), 3);
+	ck_assert_int_eq(tn_state(TN_CLIENT, p.cs), TS_ESTABLISHED);
+	/* The server vanishes: probes at +10, +15, +20 s, dropped at +25. */
+	drop_all_from_server = true;
+	gone = tn.now;
+	tn_run(60 * TS_USEC_PER_SEC);
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_KEEPALIVE_PROBES), 6);
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_KEEPALIVE_DROPS), 1);
+	ck_assert_int_eq(tn_state(TN_CLIENT, p.cs), TS_CLOSED);
+	ck_assert_int_eq(ts_sock_error(c, p.cs), -ETIMEDOUT);
+	line = tn_expect_line(TN_CLIENT, "ESTABLISHED -> CLOSED (keepalive");
+	/* Idle and three intervals after the last answer arrived. */
+	for (k = nrecs; k-- > 0;)
+		if (recs[k].from == TN_SERVER && recs[k].at < gone)
+			break;
+	ck_assert_uint_eq(tn_line_time(TN_CLIENT, line),
+			  recs[k].at + tn.delay + (10 + 3 * 5) * TS_USEC_PER_SEC);
+	data_teardown();
+}
+END_TEST
+
 /* ---- urgent data ------------------------------------------------------------------ */
 
 START_TEST(test_urgent_pointer_sent)
@@ -1166,6 +1218,7 @@ int main(void)
 	tcase_add_test(flow, test_timestamps_reduce_payload_to_mss_minus_12);
 	tcase_add_test(flow, test_window_scale_negotiated);
 	tcase_add_test(flow, test_window_scale_off_when_peer_does_not_offer);
+	tcase_add_test(flow, test_keepalive_probes_answered_then_peer_gone);
 	tcase_add_test(flow, test_urgent_pointer_sent);
 	tcase_add_test(flow, test_urgent_event_delivered);
 	suite_add_tcase(s, bulk_tc);

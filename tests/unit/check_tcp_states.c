@@ -333,6 +333,41 @@ START_TEST(test_syn_received_rst_not_exact_challenged)
 }
 END_TEST
 
+/* RFC 9293 3.10.7.4 fourth: a SYN in the window of a passive open's
+ * SYN_RECEIVED (the peer started over) returns it to LISTEN. */
+START_TEST(test_syn_received_new_syn_returns_to_listen)
+{
+	struct tcp_seg seg;
+	int ls;
+
+	tn_setup();
+	ls = tn_listen(TN_SERVER, 21);
+	tn_inject(TN_SERVER, 4000, 21, PEER_ISN, 0, TCP_SYN, 65535, NULL, 0, NULL);
+	ck_assert(tn_take_seg(TN_SERVER, &seg, NULL, 0));
+	tn_inject(TN_SERVER, 4000, 21, PEER_ISN + 100, 0, TCP_SYN, 65535, NULL, 0,
+		  NULL);
+	tn_expect_line(TN_SERVER, "SYN_RECEIVED -> LISTEN (rcvd SYN in the window)");
+	ck_assert_ptr_null(tn_tcb(TN_SERVER, 21, RAW_PEER_IP, 4000));
+	ck_assert_uint_eq(tcb_from_sock(stk(TN_SERVER), ls)->synq_len, 0);
+	ck_assert_uint_eq(tn_counter(TN_SERVER, TS_C_TCP_RST_TX), 0);
+	/* The peer's SYN again: a new child. */
+	tn_clear_raw(TN_SERVER);
+	tn_inject(TN_SERVER, 4000, 21, PEER_ISN + 100, 0, TCP_SYN, 65535, NULL, 0,
+		  NULL);
+	ck_assert(tn_take_seg(TN_SERVER, &seg, NULL, 0));
+	ck_assert_uint_eq(seg.flags, TCP_SYN | TCP_ACK);
+	ck_assert_uint_eq(seg.ack, PEER_ISN + 101);
+	/* A repeated SYN (our SYN,ACK lost) gets the SYN,ACK again. */
+	tn_inject(TN_SERVER, 4000, 21, PEER_ISN + 100, 0, TCP_SYN, 65535, NULL, 0,
+		  NULL);
+	ck_assert(tn_take_seg(TN_SERVER, &seg, NULL, 0));
+	ck_assert_uint_eq(seg.flags, TCP_SYN | TCP_ACK);
+	ck_assert_int_eq(tn_tcb(TN_SERVER, 21, RAW_PEER_IP, 4000)->state,
+			 TS_SYN_RECEIVED);
+	tn_teardown();
+}
+END_TEST
+
 /* A socket in SYN_RECEIVED by simultaneous open, with data queued: the
  * application closes its sending side. Its SYN,ACK is still unacked, so
  * that is what a timeout resends; once the SYN is acked the data and the
@@ -970,6 +1005,7 @@ int main(void)
 	tcase_add_test(open, test_syn_sent_timeout_etimedout);
 	tcase_add_test(open, test_syn_received_rst_returns_to_listen);
 	tcase_add_test(open, test_syn_received_rst_not_exact_challenged);
+	tcase_add_test(open, test_syn_received_new_syn_returns_to_listen);
 	tcase_add_test(open, test_syn_received_shutdown_to_fin_wait_1);
 	tcase_add_test(open, test_syn_received_close_to_fin_wait_1);
 	tcase_add_test(open, test_listen_to_syn_sent);
