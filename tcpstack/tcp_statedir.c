@@ -189,9 +189,10 @@ static int take_lock(struct ts_state *s, const char *dir, const char *ip,
 	char path[TS_STATE_PATH_MAX], pid[32];
 	int fd, rc;
 
-	if (put(path, sizeof(path), "%s/state-%s.lock", dir, ip) != 0)
-		return put(err, cap, "state directory name too long: %s", dir),
-		       -ENAMETOOLONG;
+	if (put(path, sizeof(path), "%s/state-%s.lock", dir, ip) != 0) {
+		put(err, cap, "state directory name too long: %s", dir);
+		return -ENAMETOOLONG;
+	}
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		rc = -errno;
@@ -356,8 +357,10 @@ int ts_state_begin(struct ts_stack *st, const struct ts_state_opts *opts,
 		return rc;
 	}
 	s = calloc(1, sizeof(*s));
-	if (s == NULL)
-		return put(err, errcap, "out of memory"), -ENOMEM;
+	if (s == NULL) {
+		put(err, errcap, "out of memory");
+		return -ENOMEM;
+	}
 	s->st = st;
 	s->lock_fd = -1;
 	s->note = opts->note;

@@ -8,6 +8,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,32 @@ static void expect_text(const char *got, const char *want)
 	ck_assert_msg(strcmp(got, want) == 0, "got \"%s\"\nwant \"%s\"", got, want);
 }
 
+static void expect_textf(const char *got, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void expect_textf(const char *got, const char *fmt, ...)
+{
+	char want[MSG_CAP];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	expect_text(got, want);
+}
+
+/* The index of the server's trace line containing the formatted text. */
+static int expect_linef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int expect_linef(const char *fmt, ...)
+{
+	char want[MSG_CAP];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	return tn_expect_line(TN_SERVER, want);
+}
+
 static void expect_contains(const char *got, const char *want)
 {
 	ck_assert_msg(strstr(got, want) != NULL, "\"%s\"\ndoes not contain \"%s\"",
@@ -41,14 +68,11 @@ static void expect_contains(const char *got, const char *want)
 static void setup_saved(void)
 {
 	uint32_t unsaved = 1;
-	int ls;
 
 	tn_setup();
 	tw_mkdir(dir);
 	snprintf(path, sizeof(path), "%s/state.bin", dir);
-	ls = tn_listen(TN_SERVER, TW_PORT);
-	tw_server_closes_first(ls, 1028);
-	ck_assert_int_eq(ts_close(tw_srv(), ls), 0);
+	tw_seed_timewait(1028);
 	ck_assert_int_eq(tcp_state_save_at(tw_srv(), path, WALL0, &unsaved), 1);
 	ck_assert_uint_eq(unsaved, 0);
 }
@@ -99,7 +123,7 @@ static void expect_ignored(int rc, const char *want)
 
 START_TEST(test_save_load_keeps_timewait_with_remaining_time)
 {
-	char msg[MSG_CAP], want[MSG_CAP];
+	char msg[MSG_CAP];
 	uint32_t clock_before = tcp_isn_clock(tw_srv(), tn.now), clock_after;
 	struct stat sb;
 	ts_time_t left;
@@ -111,12 +135,10 @@ START_TEST(test_save_load_keeps_timewait_with_remaining_time)
 	tn_run(3 * TW_SEC); /* the new process's clock is its own */
 	ck_assert_int_eq(tcp_state_load_at(tw_srv(), path, WALL0 + 10 * TW_SEC,
 					   msg, sizeof(msg)), 1);
-	snprintf(want, sizeof(want), "loaded 1 TIME_WAIT connection from %s "
-		 "(longest 50 s left)", path);
-	expect_text(msg, want);
-	snprintf(want, sizeof(want), "timewait: loaded 1 entries from %s "
-		 "(longest 50 s left)", path);
-	at = tn_expect_line(TN_SERVER, want);
+	expect_textf(msg, "loaded 1 TIME_WAIT connection from %s (longest 50 s "
+		     "left)", path);
+	at = expect_linef("timewait: loaded 1 entries from %s (longest 50 s "
+			  "left)", path);
 	tn_expect_line(TN_SERVER, "state 76.88.16.16:21 <-> 76.88.16.104:1028 "
 		       "CLOSED -> TIME_WAIT (loaded from state file, 50 s left)");
 	ck_assert_uint_eq(ts_timewait_count(tw_srv(), &any21, &left), 1);
@@ -166,17 +188,15 @@ END_TEST
 
 START_TEST(test_load_skips_expired_entries)
 {
-	char msg[MSG_CAP], want[MSG_CAP];
+	char msg[MSG_CAP];
 
 	tw_restart(TN_SERVER, 0);
 	ck_assert_int_eq(tcp_state_load_at(tw_srv(), path, WALL0 + 61 * TW_SEC,
 					   msg, sizeof(msg)), 0);
-	snprintf(want, sizeof(want), "no TIME_WAIT connection in %s is still "
-		 "waiting; 1 expired entry skipped", path);
-	expect_text(msg, want);
-	snprintf(want, sizeof(want), "timewait: loaded 0 entries from %s "
-		 "(longest 0 s left); 1 expired entry skipped", path);
-	tn_expect_line(TN_SERVER, want);
+	expect_textf(msg, "no TIME_WAIT connection in %s is still waiting; 1 "
+		     "expired entry skipped", path);
+	expect_linef("timewait: loaded 0 entries from %s (longest 0 s left); 1 "
+		     "expired entry skipped", path);
 	ck_assert_uint_eq(tw_srv()->tcp.nconns, 0);
 }
 END_TEST
@@ -426,14 +446,12 @@ START_TEST(test_clean_restart_keeps_timewait_and_refuses_bind)
 {
 	char err[MSG_CAP] = "", msg[MSG_CAP], want[MSG_CAP];
 	struct ts_state *s;
-	int ls, sock;
+	int sock;
 
 	ck_assert_int_eq(begin(&s, true, err, sizeof(err)), 0);
 	ck_assert(noted("no saved state in"));
 	ck_assert_uint_eq(ts_quiet_until(tw_srv()), 0);
-	ls = tn_listen(TN_SERVER, TW_PORT);
-	tw_server_closes_first(ls, 1028);
-	ck_assert_int_eq(ts_close(tw_srv(), ls), 0);
+	tw_seed_timewait(1028);
 	nnotes = 0;
 	ck_assert_int_eq(ts_state_end(s, err, sizeof(err)), 0);
 	snprintf(want, sizeof(want), "saved 1 TIME_WAIT connection to %s", path);
@@ -525,16 +543,15 @@ END_TEST
 
 START_TEST(test_second_process_on_same_address_refused)
 {
-	char err[MSG_CAP] = "", want[MSG_CAP];
+	char err[MSG_CAP] = "";
 	struct ts_state *s1, *s2;
 
 	ck_assert_int_eq(begin(&s1, true, err, sizeof(err)), 0);
 	ck_assert_int_eq(begin(&s2, true, err, sizeof(err)), -EBUSY);
 	ck_assert_ptr_null(s2);
-	snprintf(want, sizeof(want), "state directory %s is in use for "
-		 "76.88.16.16 by another process (pid %ld): stop it first, or "
-		 "give this one another state directory", dir, (long)getpid());
-	expect_text(err, want);
+	expect_textf(err, "state directory %s is in use for 76.88.16.16 by "
+		     "another process (pid %ld): stop it first, or give this "
+		     "one another state directory", dir, (long)getpid());
 	ck_assert_int_eq(ts_state_end(s1, err, sizeof(err)), 0);
 	ck_assert_int_eq(begin(&s2, true, err, sizeof(err)), 0);
 	ck_assert_int_eq(ts_state_end(s2, err, sizeof(err)), 0);

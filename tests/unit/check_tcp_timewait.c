@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,13 +28,10 @@ START_TEST(test_bind_refused_while_timewait_lasts_then_allowed)
 {
 	char msg[MSG_CAP];
 	ts_time_t left;
-	int ls, s;
+	int s;
 
 	tn_setup();
-	ls = tn_listen(TN_SERVER, TW_PORT);
-	tw_server_closes_first(ls, 1028);
-	ck_assert_int_eq(ts_close(tw_srv(), ls), 0);
-
+	tw_seed_timewait(1028);
 	s = ts_socket(tw_srv());
 	ck_assert_int_eq(ts_bind(tw_srv(), s, &any21), -EADDRINUSE);
 	ck_assert_uint_eq(ts_timewait_count(tw_srv(), &any21, &left), 1);
@@ -57,12 +55,10 @@ END_TEST
 
 START_TEST(test_bind_with_reuse_addr_over_timewait)
 {
-	int ls, s;
+	int s;
 
 	tn_setup();
-	ls = tn_listen(TN_SERVER, TW_PORT);
-	tw_server_closes_first(ls, 1028);
-	ck_assert_int_eq(ts_close(tw_srv(), ls), 0);
+	tw_seed_timewait(1028);
 	s = ts_socket(tw_srv());
 	ck_assert_int_eq(ts_setopt(tw_srv(), s, TS_OPT_REUSEADDR, 1), 0);
 	ck_assert_int_eq(ts_bind(tw_srv(), s, &any21), 0);
@@ -151,96 +147,50 @@ static void expect_refused(const struct tw_raw *r, const char *why)
 	tn_expect_line(TN_SERVER, why);
 }
 
-START_TEST(test_syn_with_higher_seq_reuses_timewait)
+/* RFC 6191 section 2, one row per rule: the old connection used
+ * timestamps or not; the new SYN's sequence number and timestamp relative
+ * to the old RCV.NXT and TS.Recent; whether it may reuse the pair. */
+static const struct syn_case {
+	bool old_ts;
+	int32_t seq_delta;   /* SYN seq - old RCV.NXT                    */
+	bool syn_ts;
+	int32_t ts_delta;    /* SYN TSval - old TS.Recent                 */
+	bool reused;
+	const char *line;    /* the trace line (part of it) that says why */
+} syn_cases[] = {
+	{ false, 100000, false, 0, true, "timewait: SYN from 76.88.16.99:40000 "
+	  "seq=101002 reuses the pair in TIME_WAIT: its sequence number is "
+	  "beyond the old connection's (RFC 6191)" },
+	{ false, -500, false, 0, false, "timewait: SYN from 76.88.16.99:40000 "
+	  "seq=502 refused: its sequence number is not beyond the old "
+	  "connection's (old RCV.NXT=1002); TIME_WAIT stays and answers with "
+	  "an ACK (RFC 9293 3.10.7.4)" },
+	{ true, -500, true, 10, true, "its timestamp is newer than the old "
+	  "connection's (RFC 6191)" },
+	{ true, 100000, true, -10, false, "refused: its timestamp is not newer "
+	  "than the old connection's (old RCV.NXT=1002, TS.Recent=5002)" },
+	{ true, 100000, true, 0, true, "equal timestamp, and its sequence "
+	  "number is beyond the old connection's (RFC 6191)" },
+	{ true, 100000, false, 0, true, "no timestamp, but its sequence number "
+	  "is beyond the old connection's (RFC 6191)" },
+	{ false, -500, true, 0, true, "it carries timestamps and the old "
+	  "connection did not (RFC 6191)" },
+};
+
+START_TEST(test_syn_for_timewait_pair_follows_rfc6191)
 {
+	const struct syn_case *c = &syn_cases[_i];
 	struct tw_raw r;
+	uint32_t seq;
 
 	tn_setup();
-	tw_raw_timewait(&r, false);
-	tw_raw_syn(r.rcv_nxt + 100000, false, 0);
-	expect_reused(r.rcv_nxt + 100000, "timewait: SYN from 76.88.16.99:40000 "
-		      "seq=101002 reuses the pair in TIME_WAIT: its sequence "
-		      "number is beyond the old connection's (RFC 6191)");
-	tn_teardown();
-}
-END_TEST
-
-START_TEST(test_syn_with_old_seq_refused_with_ack)
-{
-	struct tw_raw r;
-
-	tn_setup();
-	tw_raw_timewait(&r, false);
-	tw_raw_syn(r.rcv_nxt - 500, false, 0);
-	expect_refused(&r, "timewait: SYN from 76.88.16.99:40000 seq=502 "
-		       "refused: its sequence number is not beyond the old "
-		       "connection's (old RCV.NXT=1002); TIME_WAIT stays and "
-		       "answers with an ACK (RFC 9293 3.10.7.4)");
-	tn_teardown();
-}
-END_TEST
-
-START_TEST(test_syn_with_newer_timestamp_reuses_despite_lower_seq)
-{
-	struct tw_raw r;
-
-	tn_setup();
-	tw_raw_timewait(&r, true);
-	tw_raw_syn(r.rcv_nxt - 500, true, r.ts_recent + 10);
-	expect_reused(r.rcv_nxt - 500, "its timestamp is newer than the old "
-		      "connection's (RFC 6191)");
-	tn_teardown();
-}
-END_TEST
-
-START_TEST(test_syn_with_older_timestamp_refused_despite_higher_seq)
-{
-	struct tw_raw r;
-
-	tn_setup();
-	tw_raw_timewait(&r, true);
-	tw_raw_syn(r.rcv_nxt + 100000, true, r.ts_recent - 10);
-	expect_refused(&r, "refused: its timestamp is not newer than the old "
-		       "connection's (old RCV.NXT=1002, TS.Recent=5002)");
-	tn_teardown();
-}
-END_TEST
-
-START_TEST(test_syn_with_equal_timestamp_needs_higher_seq)
-{
-	struct tw_raw r;
-
-	tn_setup();
-	tw_raw_timewait(&r, true);
-	tw_raw_syn(r.rcv_nxt + 100000, true, r.ts_recent);
-	expect_reused(r.rcv_nxt + 100000, "equal timestamp, and its sequence "
-		      "number is beyond the old connection's (RFC 6191)");
-	tn_teardown();
-}
-END_TEST
-
-START_TEST(test_syn_without_timestamp_after_timestamped_connection)
-{
-	struct tw_raw r;
-
-	tn_setup();
-	tw_raw_timewait(&r, true);
-	tw_raw_syn(r.rcv_nxt + 100000, false, 0);
-	expect_reused(r.rcv_nxt + 100000, "no timestamp, but its sequence "
-		      "number is beyond the old connection's (RFC 6191)");
-	tn_teardown();
-}
-END_TEST
-
-START_TEST(test_syn_with_timestamp_after_untimestamped_connection)
-{
-	struct tw_raw r;
-
-	tn_setup();
-	tw_raw_timewait(&r, false);
-	tw_raw_syn(r.rcv_nxt - 500, true, 1);
-	expect_reused(r.rcv_nxt - 500, "it carries timestamps and the old "
-		      "connection did not (RFC 6191)");
+	tw_raw_timewait(&r, c->old_ts);
+	seq = r.rcv_nxt + (uint32_t)c->seq_delta;
+	tw_raw_syn(seq, c->syn_ts, c->old_ts ? r.ts_recent + (uint32_t)c->ts_delta : 1);
+	if (c->reused)
+		expect_reused(seq, c->line);
+	else
+		expect_refused(&r, c->line);
 	tn_teardown();
 }
 END_TEST
@@ -383,13 +333,8 @@ static Suite *timewait_suite(void)
 	tcase_add_test(bind, test_bind_with_reuse_addr_over_timewait);
 	tcase_add_test(bind, test_timewait_count_and_message_name_every_connection);
 	tcase_add_test(bind, test_connect_over_timewait_needs_reuse);
-	tcase_add_test(syn, test_syn_with_higher_seq_reuses_timewait);
-	tcase_add_test(syn, test_syn_with_old_seq_refused_with_ack);
-	tcase_add_test(syn, test_syn_with_newer_timestamp_reuses_despite_lower_seq);
-	tcase_add_test(syn, test_syn_with_older_timestamp_refused_despite_higher_seq);
-	tcase_add_test(syn, test_syn_with_equal_timestamp_needs_higher_seq);
-	tcase_add_test(syn, test_syn_without_timestamp_after_timestamped_connection);
-	tcase_add_test(syn, test_syn_with_timestamp_after_untimestamped_connection);
+	tcase_add_loop_test(syn, test_syn_for_timewait_pair_follows_rfc6191, 0,
+			    (int)(sizeof(syn_cases) / sizeof(syn_cases[0])));
 	tcase_add_test(syn, test_syn_refused_when_nothing_listens);
 	tcase_add_test(syn, test_syn_refused_during_quiet_time_and_nothing_sent);
 	tcase_add_test(quiet, test_quiet_time_accepts_nothing_until_it_ends);

@@ -31,6 +31,14 @@ void tw_server_closes_first(int ls, uint16_t cport)
 	ck_assert_int_eq(tw->state, TS_TIME_WAIT);
 }
 
+void tw_seed_timewait(uint16_t cport)
+{
+	int ls = tn_listen(TN_SERVER, TW_PORT);
+
+	tw_server_closes_first(ls, cport);
+	ck_assert_int_eq(ts_close(tw_srv(), ls), 0);
+}
+
 static void raw_send(uint32_t seq, uint32_t ack, uint8_t flags,
 		     const struct tcp_opts *o)
 {

@@ -28,6 +28,9 @@ static inline struct ts_stack *tw_cli(void) { return tn.node[TN_CLIENT].st; }
 /* The client connects from cport to the server's listener ls; the server
  * closes first (the seed's figure 4) and ends in TIME_WAIT. */
 void tw_server_closes_first(int ls, uint16_t cport);
+/* The same on a listener of its own, closed afterwards: all that is left
+ * on TW_PORT is the connection in TIME_WAIT. */
+void tw_seed_timewait(uint16_t cport);
 
 /* A raw peer's connection to TW_PORT (with timestamps or not), closed by
  * the server first and left in TIME_WAIT there. */
