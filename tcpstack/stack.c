@@ -136,7 +136,6 @@ static void input_common(struct ts_stack *st, const uint8_t *frame, size_t len,
 
 	stack_refresh_now(st);
 	st->in_input = true;
-	CNT(st, LINK_RX_FRAMES);
 	eth_input(st, frame, len, csum_unverified);
 	st->in_input = nested;
 	if (!nested)
@@ -180,6 +179,23 @@ ts_time_t ts_next_deadline(const struct ts_stack *st)
 	t = min_time(t, arp_next_deadline(st));
 	t = min_time(t, frag_next_deadline(st));
 	return t;
+}
+
+int ts_set_address(struct ts_stack *st, uint32_t addr, uint8_t prefix_len)
+{
+	unsigned i;
+
+	if (prefix_len > 32)
+		return -EINVAL;
+	for (i = 0; i < st->tcp.nsocks_cap; i++)
+		if (st->tcp.socks[i] != NULL)
+			return -EBUSY;
+	if (st->tcp.nconns != 0)
+		return -EBUSY;
+	st->cfg.addr = addr;
+	st->cfg.prefix_len = prefix_len;
+	st->netmask = prefix_to_mask(prefix_len);
+	return 0;
 }
 
 ts_time_t ts_now(const struct ts_stack *st)

@@ -138,6 +138,11 @@ void ts_dispatch(struct ts_stack *st);
 /* Current time according to the stack's clock. */
 ts_time_t ts_now(const struct ts_stack *st);
 
+/* Changes the interface address (and prefix length) of a stack that has
+ * no sockets yet (e.g. after probing found the configured one taken).
+ * 0, or -EBUSY when sockets exist, -EINVAL for a bad prefix. */
+int ts_set_address(struct ts_stack *st, uint32_t addr, uint8_t prefix_len);
+
 /* Run-time trace switches. */
 void ts_set_trace(struct ts_stack *st, unsigned mask);
 unsigned ts_get_trace(const struct ts_stack *st);
