@@ -28,10 +28,14 @@ static bool seq_acceptable(const struct tcb *tp, const struct tcp_seg *seg)
 	uint32_t len = seg_length(seg), wnd = adv_window(tp);
 	uint32_t nxt = tp->rcv_nxt;
 
+	if (wnd == 0) {
+		/* No text fits, but the ACK, URG and RST of a segment at
+		 * RCV.NXT still count ("special allowance", RFC 9293
+		 * 3.10.7.4); its text is dropped when it is processed. */
+		return seg->seq == nxt;
+	}
 	if (len == 0)
-		return wnd == 0 ? seg->seq == nxt : seq_in(seg->seq, nxt, nxt + wnd);
-	if (wnd == 0)
-		return false;
+		return seq_in(seg->seq, nxt, nxt + wnd);
 	return seq_in(seg->seq, nxt, nxt + wnd) ||
 	       seq_in(seg->seq + len - 1, nxt, nxt + wnd);
 }

@@ -876,6 +876,42 @@ START_TEST(test_zero_window_probes_back_off_and_resume)
 }
 END_TEST
 
+/* Our window is zero (the application does not read) while we send: the
+ * peer's data cannot be taken, but the ACK it carries must be (RFC 9293
+ * 3.10.7.4: "special allowance ... to accept valid ACKs, URGs and RSTs"),
+ * or our own data would wait for a timeout. */
+START_TEST(test_zero_window_still_takes_acks)
+{
+	static uint8_t fill[4096];
+	struct ts_sockinfo i;
+	struct tcp_seg seg;
+	struct tn_raw c;
+
+	data_setup_cfg(0, 0, cfg_server_small_rcvbuf);
+	tn_raw_passive(&c, TN_SERVER, 20, 4000, 5000, NULL);
+	tn_raw_send(&c, TCP_ACK, fill, sizeof(fill)); /* fills the window */
+	tn_run(TS_USEC_PER_SEC);
+	tn_raw_expect(&c, &seg, NULL, 0);
+	ck_assert_uint_eq(seg.ack, c.snd_nxt);
+	ck_assert_uint_eq(seg.wnd, 0);
+	ck_assert_int_eq(ts_send(stk(TN_SERVER), c.sock, "reply", 5, 0), 5);
+	tn_raw_expect(&c, &seg, NULL, 0);
+	ck_assert_uint_eq(seg.len, 5);
+	/* More data from the peer, acknowledging the reply. */
+	tn_raw_send(&c, TCP_ACK | TCP_PSH, "more", 4);
+	i = info_of(TN_SERVER, c.sock);
+	ck_assert_uint_eq(i.snd_una, c.rcv_nxt);      /* the ACK counted */
+	ck_assert_uint_eq(i.rcv_nxt, c.snd_nxt - 4);  /* the data did not */
+	ck_assert_uint_eq(i.rcvbuf_used, sizeof(fill));
+	tn_raw_expect(&c, &seg, NULL, 0);
+	ck_assert_uint_eq(seg.ack, c.snd_nxt - 4);
+	ck_assert_uint_eq(seg.wnd, 0);
+	tn_run(5 * TS_USEC_PER_SEC);
+	ck_assert_uint_eq(tn_counter(TN_SERVER, TS_C_TCP_RETRANSMITS), 0);
+	data_teardown();
+}
+END_TEST
+
 /* ---- Nagle, delayed ACK ------------------------------------------------------- */
 
 static unsigned small_writes_segments(bool nodelay)
@@ -1210,6 +1246,7 @@ int main(void)
 	tcase_add_test(loss, test_karn_no_sample_from_retransmission);
 	tcase_add_test(loss, test_rfc6298_estimator_values);
 	tcase_add_test(flow, test_zero_window_probes_back_off_and_resume);
+	tcase_add_test(flow, test_zero_window_still_takes_acks);
 	tcase_add_test(flow, test_nagle_coalesces_small_writes);
 	tcase_add_test(flow, test_nodelay_sends_each_write);
 	tcase_add_test(flow, test_delayed_ack_timer_and_every_second_segment);
