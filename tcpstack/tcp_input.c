@@ -33,6 +33,7 @@ static void in_synchronized(struct ts_stack *st, struct tcb *tp,
 {
 	if (!tcp_check_segment(st, tp, seg))
 		return;
+	tp->heard_at = stack_now(st);
 	if ((tp->flags & TF_KEEPALIVE) && tp->state != TS_TIME_WAIT) {
 		tp->keep_probes = 0;
 		tcp_timer_set(st, tp, TCPT_KEEP,

@@ -186,6 +186,7 @@ struct tcb {
 	uint32_t max_sndwnd;
 	uint32_t fin_seq;           /* sequence number of our FIN once sent   */
 	ts_time_t progress_at;      /* when snd_una last moved (user timeout) */
+	ts_time_t heard_at;         /* last acceptable segment from the peer  */
 	uint8_t snd_wscale;         /* shift applied to peer's window field   */
 
 	/* Receive sequence space. */

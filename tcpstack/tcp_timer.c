@@ -186,6 +186,22 @@ static bool rexmt_syn(struct ts_stack *st, struct tcb *tp)
 	return true;
 }
 
+/* Has the connection used up its retransmissions (or the user timeout)?
+ * Not while the peer answers them with a zero window: they are then its
+ * window probes, and a peer that acknowledges probes must not be timed
+ * out (RFC 9293 3.8.6.1). One that falls silent for TS_RTO_MAX is. */
+static bool rexmt_exhausted(const struct ts_stack *st, const struct tcb *tp)
+{
+	ts_time_t now = stack_now(st);
+
+	if (tp->user_timeout_ms != 0 &&
+	    now - tp->progress_at > (ts_time_t)tp->user_timeout_ms * TS_USEC_PER_MSEC)
+		return true;
+	if (tp->rexmt_shift < tp->max_retries)
+		return false;
+	return tp->snd_wnd != 0 || now - tp->heard_at > TS_RTO_MAX;
+}
+
 static bool timer_rexmt(struct ts_stack *st, struct tcb *tp)
 {
 	CNT(st, TCP_TIMEOUTS);
@@ -193,10 +209,7 @@ static bool timer_rexmt(struct ts_stack *st, struct tcb *tp)
 		return rexmt_syn(st, tp);
 	if (tp->snd_una == tp->snd_max)
 		return true; /* everything was acked meanwhile */
-	if (tp->rexmt_shift >= tp->max_retries ||
-	    (tp->user_timeout_ms != 0 &&
-	     stack_now(st) - tp->progress_at >
-		     (ts_time_t)tp->user_timeout_ms * TS_USEC_PER_MSEC)) {
+	if (rexmt_exhausted(st, tp)) {
 		CNT(st, TCP_GIVEUPS);
 		tcp_send_rst(st, tp);
 		tcp_drop(st, tp, -ETIMEDOUT,

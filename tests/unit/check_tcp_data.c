@@ -912,6 +912,76 @@ START_TEST(test_zero_window_still_takes_acks)
 }
 END_TEST
 
+/* The peer shrinks its window to zero over data in flight and answers
+ * every retransmission with "window 0": those retransmissions are its
+ * window probes, and a peer that answers them must not be timed out
+ * (RFC 9293 3.8.6.1). A silent peer still is (see the backoff test). */
+START_TEST(test_shrunk_window_answering_peer_not_timed_out)
+{
+	struct tcp_seg seg;
+	struct tn_raw c;
+	unsigned k, answered = 0;
+
+	data_setup_cfg(0, 0, NULL);
+	tn_raw_passive(&c, TN_SERVER, 20, 4000, 5000, NULL);
+	ck_assert_int_eq(ts_send(stk(TN_SERVER), c.sock, "stuck", 5, 0), 5);
+	for (k = 0; k < 3600; k++) { /* one virtual hour */
+		tn_run(TS_USEC_PER_SEC);
+		while (tn.node[TN_SERVER].nraw_out > 0) {
+			ck_assert(tn_take_seg(TN_SERVER, &seg, NULL, 0));
+			if (seg.len == 0)
+				continue;
+			tn_inject(TN_SERVER, 4000, 20, c.snd_nxt, seg.seq, TCP_ACK, 0,
+				  NULL, 0, NULL);
+			answered++;
+		}
+	}
+	ck_assert_uint_gt(answered, 12 + 1); /* beyond max_retries */
+	ck_assert_int_eq(tn_state(TN_SERVER, c.sock), TS_ESTABLISHED);
+	ck_assert_uint_eq(tn_counter(TN_SERVER, TS_C_TCP_GIVEUPS), 0);
+	/* The window opens: the data is acknowledged, all is well. */
+	tn_inject(TN_SERVER, 4000, 20, c.snd_nxt, c.rcv_nxt + 5, TCP_ACK, 65535,
+		  NULL, 0, NULL);
+	ck_assert_uint_eq(info_of(TN_SERVER, c.sock).sndbuf_used, 0);
+	data_teardown();
+}
+END_TEST
+
+/* The sender queues 1 MiB and closes at once (an orphan from then on);
+ * the receiver's small window drains slowly. Every byte arrives, then
+ * the FIN; the orphan is gone after TIME_WAIT. */
+START_TEST(test_close_with_queued_data_delivers_everything)
+{
+	static uint8_t data[MIB];
+	struct tn_pair p;
+	size_t got = 0;
+	unsigned k;
+	char b;
+
+	data_setup_cfg(0, 0, cfg_server_small_rcvbuf);
+	segments_trace_off();
+	tn_pair_open(&p, 20, 0);
+	tn_pattern(data, sizeof(data), 0, 21);
+	ck_assert_int_eq(ts_send(stk(TN_CLIENT), p.cs, data, sizeof(data), 0),
+			 (ssize_t)sizeof(data));
+	ck_assert_int_eq(ts_close(stk(TN_CLIENT), p.cs), 0);
+	for (k = 0; k < 10000 && got < sizeof(data); k++) {
+		got = read_pattern(TN_SERVER, p.as, got, 21);
+		tn_run(10 * TS_USEC_PER_MSEC);
+	}
+	ck_assert_uint_eq(got, sizeof(data));
+	tn_run(100 * TS_USEC_PER_MSEC);
+	ck_assert_int_eq(ts_recv(stk(TN_SERVER), p.as, &b, 1), 0);
+	ck_assert_int_eq(tn_state(TN_SERVER, p.as), TS_CLOSE_WAIT);
+	ts_close(stk(TN_SERVER), p.as);
+	ts_close(stk(TN_SERVER), p.ls);
+	tn_run(70 * TS_USEC_PER_SEC);
+	tn_teardown_check(true);
+	free(recs);
+	recs = NULL;
+}
+END_TEST
+
 /* ---- Nagle, delayed ACK ------------------------------------------------------- */
 
 static unsigned small_writes_segments(bool nodelay)
@@ -1247,6 +1317,8 @@ int main(void)
 	tcase_add_test(loss, test_rfc6298_estimator_values);
 	tcase_add_test(flow, test_zero_window_probes_back_off_and_resume);
 	tcase_add_test(flow, test_zero_window_still_takes_acks);
+	tcase_add_test(flow, test_shrunk_window_answering_peer_not_timed_out);
+	tcase_add_test(flow, test_close_with_queued_data_delivers_everything);
 	tcase_add_test(flow, test_nagle_coalesces_small_writes);
 	tcase_add_test(flow, test_nodelay_sends_each_write);
 	tcase_add_test(flow, test_delayed_ack_timer_and_every_second_segment);
