@@ -204,6 +204,12 @@ static bool rexmt_exhausted(const struct ts_stack *st, const struct tcb *tp)
 
 static bool timer_rexmt(struct ts_stack *st, struct tcb *tp)
 {
+	if (tp->state == TS_SYN_SENT && tp->snd_max == tp->iss) {
+		/* connect() during quiet time (RFC 9293 3.4.3) set the timer
+		 * for its end: this is the first SYN, not a retransmission. */
+		tcp_output(st, tp);
+		return true;
+	}
 	CNT(st, TCP_TIMEOUTS);
 	if (tcp_syn_unacked(tp))
 		return rexmt_syn(st, tp);

@@ -247,6 +247,33 @@ START_TEST(test_syn_sent_close_returns_to_closed)
 }
 END_TEST
 
+/* A connect() during quiet time (RFC 9293 3.4.3) sends its SYN when the
+ * quiet time ends: its first SYN, not a retransmission (no backoff, one
+ * retry fewer, or a lost RTT sample would follow). */
+START_TEST(test_connect_in_quiet_time_first_syn_is_not_a_retransmission)
+{
+	ts_time_t quiet_end;
+	int ls, cs, line;
+
+	tn_setup();
+	ls = tn_listen(TN_SERVER, 21);
+	quiet_end = tn.now + 2 * TS_USEC_PER_SEC;
+	ts_set_quiet_until(stk(TN_CLIENT), quiet_end);
+	cs = tn_connect(TN_CLIENT, TN_IP_SERVER, 21, 1038);
+	ck_assert_int_eq(tn_state(TN_CLIENT, cs), TS_SYN_SENT);
+	tn_run(3 * TS_USEC_PER_SEC);
+	ck_assert_int_eq(tn_state(TN_CLIENT, cs), TS_ESTABLISHED);
+	line = tn_expect_line(TN_CLIENT, "76.88.16.104:1038 > 76.88.16.16:21 SYN seq=");
+	ck_assert_uint_eq(tn_line_time(TN_CLIENT, line), quiet_end);
+	ck_assert_uint_eq(tn_count(TN_CLIENT, " SYN seq="), 1);
+	tn_expect_no_line(TN_CLIENT, "retransmitting SYN");
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_TIMEOUTS), 0);
+	ck_assert_uint_eq(info_of(TN_CLIENT, cs).srtt_us, 2000);
+	ck_assert_int_ge(ts_accept(stk(TN_SERVER), ls, NULL), 0);
+	tn_teardown();
+}
+END_TEST
+
 static void cfg_syn_retries_3(unsigned node, struct ts_stack_config *cfg)
 {
 	(void)node;
@@ -1003,6 +1030,7 @@ int main(void)
 	tcase_add_test(open, test_syn_sent_bare_syn_to_syn_received);
 	tcase_add_test(open, test_syn_sent_close_returns_to_closed);
 	tcase_add_test(open, test_syn_sent_timeout_etimedout);
+	tcase_add_test(open, test_connect_in_quiet_time_first_syn_is_not_a_retransmission);
 	tcase_add_test(open, test_syn_received_rst_returns_to_listen);
 	tcase_add_test(open, test_syn_received_rst_not_exact_challenged);
 	tcase_add_test(open, test_syn_received_new_syn_returns_to_listen);
