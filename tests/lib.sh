@@ -101,6 +101,10 @@ EOF
 		# Show the tail of every log the test wrote, for CI output.
 		for f in "$T"/*.log "$T"/*.out "$T"/*.err; do
 			[ -f "$f" ] || continue
+			# Only text: data files of a transfer are no use on a
+			# terminal (grep -I calls a binary file a non-match).
+			[ "$(stat -c %s "$f")" -le 1048576 ] || continue
+			[ -s "$f" ] && ! grep -qI . "$f" && continue
 			printf -- '--- %s (last 40 lines)\n' "$f"
 			tail -n 40 "$f"
 		done
@@ -133,6 +137,13 @@ bg_start() {
 	"$@" >"$out" 2>&1 &
 	BG_PID=$!
 	LIB_PIDS="$LIB_PIDS $BG_PID"
+}
+
+# bg_track PID: records a process the test started itself in the
+# background (when it needs its own redirections), so it is stopped at exit.
+bg_track() {
+	BG_PID=$1
+	LIB_PIDS="$LIB_PIDS $1"
 }
 
 # bg_stop PID [SIGNAL]: stops one recorded process and waits for it.
