@@ -16,19 +16,6 @@
 
 #define PEER_ISN 5000u
 
-static struct ts_stack *stk(unsigned node)
-{
-	return tn.node[node].st;
-}
-
-static struct ts_sockinfo info_of(unsigned node, int sock)
-{
-	struct ts_sockinfo i;
-
-	ck_assert_int_eq(ts_getinfo(stk(node), sock, &i), 0);
-	return i;
-}
-
 static unsigned *events(unsigned node, int sock)
 {
 	ck_assert_int_ge(sock, 0);
@@ -69,7 +56,7 @@ START_TEST(test_bad_handle_ebadf_everywhere)
 	int s;
 
 	tn_setup();
-	st = stk(TN_CLIENT);
+	st = tn_st(TN_CLIENT);
 	expect_ebadf(st, -1);
 	expect_ebadf(st, 0);          /* never allocated */
 	expect_ebadf(st, 1 << 20);
@@ -91,7 +78,7 @@ START_TEST(test_send_before_connect_enotconn)
 	char b;
 
 	tn_setup();
-	st = stk(TN_CLIENT);
+	st = tn_st(TN_CLIENT);
 	s = ts_socket(st);
 	ck_assert_int_eq(ts_send(st, s, "x", 1, 0), -ENOTCONN);
 	ck_assert_int_eq(ts_recv(st, s, &b, 1), -ENOTCONN);
@@ -112,16 +99,16 @@ START_TEST(test_send_after_shutdown_epipe)
 
 	tn_setup();
 	tn_pair_open(&p, 21, 0);
-	ck_assert_uint_gt(ts_writable(stk(TN_CLIENT), p.cs), 0);
-	ck_assert_int_eq(ts_shutdown(stk(TN_CLIENT), p.cs, TS_SHUT_WR), 0);
-	ck_assert_int_eq(ts_send(stk(TN_CLIENT), p.cs, "x", 1, 0), -EPIPE);
-	ck_assert_uint_eq(ts_writable(stk(TN_CLIENT), p.cs), 0);
-	ck_assert_int_eq(ts_shutdown(stk(TN_CLIENT), p.cs, 0), -EINVAL);
-	ck_assert_int_eq(ts_shutdown(stk(TN_CLIENT), p.cs, 4), -EINVAL);
+	ck_assert_uint_gt(ts_writable(tn_st(TN_CLIENT), p.cs), 0);
+	ck_assert_int_eq(ts_shutdown(tn_st(TN_CLIENT), p.cs, TS_SHUT_WR), 0);
+	ck_assert_int_eq(ts_send(tn_st(TN_CLIENT), p.cs, "x", 1, 0), -EPIPE);
+	ck_assert_uint_eq(ts_writable(tn_st(TN_CLIENT), p.cs), 0);
+	ck_assert_int_eq(ts_shutdown(tn_st(TN_CLIENT), p.cs, 0), -EINVAL);
+	ck_assert_int_eq(ts_shutdown(tn_st(TN_CLIENT), p.cs, 4), -EINVAL);
 	/* After a reset, send reports the reset. */
-	ck_assert_int_eq(ts_abort(stk(TN_CLIENT), p.cs), 0);
+	ck_assert_int_eq(ts_abort(tn_st(TN_CLIENT), p.cs), 0);
 	tn_run(100000);
-	ck_assert_int_eq(ts_send(stk(TN_SERVER), p.as, "x", 1, 0), -ECONNRESET);
+	ck_assert_int_eq(ts_send(tn_st(TN_SERVER), p.as, "x", 1, 0), -ECONNRESET);
 	tn_teardown();
 }
 END_TEST
@@ -133,18 +120,18 @@ START_TEST(test_recv_eagain_then_data_then_eof)
 
 	tn_setup();
 	tn_pair_open(&p, 21, 0);
-	ck_assert_int_eq(ts_recv(stk(TN_SERVER), p.as, buf, sizeof(buf)), -EAGAIN);
-	ck_assert_uint_eq(ts_readable(stk(TN_SERVER), p.as), 0);
-	ts_send(stk(TN_CLIENT), p.cs, "hello", 5, 0);
-	ts_shutdown(stk(TN_CLIENT), p.cs, TS_SHUT_WR);
+	ck_assert_int_eq(ts_recv(tn_st(TN_SERVER), p.as, buf, sizeof(buf)), -EAGAIN);
+	ck_assert_uint_eq(ts_readable(tn_st(TN_SERVER), p.as), 0);
+	ts_send(tn_st(TN_CLIENT), p.cs, "hello", 5, 0);
+	ts_shutdown(tn_st(TN_CLIENT), p.cs, TS_SHUT_WR);
 	tn_run(100000);
-	ck_assert_uint_eq(ts_readable(stk(TN_SERVER), p.as), 5);
-	ck_assert_int_eq(ts_recv(stk(TN_SERVER), p.as, buf, 2), 2);
-	ck_assert_int_eq(ts_recv(stk(TN_SERVER), p.as, buf + 2, sizeof(buf)), 3);
+	ck_assert_uint_eq(ts_readable(tn_st(TN_SERVER), p.as), 5);
+	ck_assert_int_eq(ts_recv(tn_st(TN_SERVER), p.as, buf, 2), 2);
+	ck_assert_int_eq(ts_recv(tn_st(TN_SERVER), p.as, buf + 2, sizeof(buf)), 3);
 	ck_assert_int_eq(memcmp(buf, "hello", 5), 0);
-	ck_assert_int_eq(ts_recv(stk(TN_SERVER), p.as, buf, sizeof(buf)), 0);
-	ck_assert_int_eq(ts_recv(stk(TN_SERVER), p.as, buf, sizeof(buf)), 0);
-	ck_assert_int_eq(ts_recv(stk(TN_SERVER), p.as, buf, 0), 0);
+	ck_assert_int_eq(ts_recv(tn_st(TN_SERVER), p.as, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(ts_recv(tn_st(TN_SERVER), p.as, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(ts_recv(tn_st(TN_SERVER), p.as, buf, 0), 0);
 	tn_teardown();
 }
 END_TEST
@@ -153,7 +140,7 @@ END_TEST
 static void expect_reset(unsigned node, int sock)
 {
 	ck_assert_int_eq(tn_state(node, sock), TS_CLOSED);
-	ck_assert_int_eq(ts_sock_error(stk(node), sock), -ECONNRESET);
+	ck_assert_int_eq(ts_sock_error(tn_st(node), sock), -ECONNRESET);
 	ck_assert_uint_ne(*events(node, sock) & TS_EV_ERROR, 0);
 }
 
@@ -163,16 +150,16 @@ START_TEST(test_close_with_unread_data_sends_rst)
 
 	tn_setup();
 	tn_pair_open(&p, 21, 0);
-	ts_send(stk(TN_CLIENT), p.cs, "unread", 6, 0);
+	ts_send(tn_st(TN_CLIENT), p.cs, "unread", 6, 0);
 	tn_run(100000);
-	ck_assert_int_eq(ts_close(stk(TN_SERVER), p.as), 0);
+	ck_assert_int_eq(ts_close(tn_st(TN_SERVER), p.as), 0);
 	tn_expect_line(TN_SERVER, "76.88.16.16:21 > 76.88.16.104:");
 	ck_assert_int_ge(tn_find(TN_SERVER, " RST,ACK seq=", 0), 0);
 	ck_assert_uint_eq(tn_counter(TN_SERVER, TS_C_TCP_RST_TX), 1);
 	tn_expect_no_line(TN_SERVER, "FIN_WAIT_1");
 	tn_run(100000);
 	expect_reset(TN_CLIENT, p.cs);
-	ck_assert_uint_eq(stk(TN_SERVER)->tcp.nconns, 0);
+	ck_assert_uint_eq(tn_st(TN_SERVER)->tcp.nconns, 0);
 	tn_teardown();
 }
 END_TEST
@@ -184,11 +171,11 @@ START_TEST(test_abort_sends_rst)
 
 	tn_setup();
 	tn_pair_open(&p, 21, 0);
-	i = info_of(TN_CLIENT, p.cs);
-	ck_assert_int_eq(ts_abort(stk(TN_CLIENT), p.cs), 0);
+	i = tn_info(TN_CLIENT, p.cs);
+	ck_assert_int_eq(ts_abort(tn_st(TN_CLIENT), p.cs), 0);
 	tn_expect_line(TN_CLIENT, "ESTABLISHED -> CLOSED (abort(), sent RST)");
 	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_RST_TX), 1);
-	ck_assert_int_eq(ts_getinfo(stk(TN_CLIENT), p.cs, &i), -EBADF);
+	ck_assert_int_eq(ts_getinfo(tn_st(TN_CLIENT), p.cs, &i), -EBADF);
 	tn_run(100000);
 	expect_reset(TN_SERVER, p.as);
 	tn_teardown_check(false);
@@ -200,12 +187,12 @@ END_TEST
 static int sock_bound(unsigned node, uint16_t port, bool reuse, int expect)
 {
 	struct ts_addr a = { 0, port };
-	int s = ts_socket(stk(node));
+	int s = ts_socket(tn_st(node));
 
 	ck_assert_int_ge(s, 0);
 	if (reuse)
-		ck_assert_int_eq(ts_setopt(stk(node), s, TS_OPT_REUSEADDR, 1), 0);
-	ck_assert_int_eq(ts_bind(stk(node), s, &a), expect);
+		ck_assert_int_eq(ts_setopt(tn_st(node), s, TS_OPT_REUSEADDR, 1), 0);
+	ck_assert_int_eq(ts_bind(tn_st(node), s, &a), expect);
 	return s;
 }
 
@@ -216,7 +203,7 @@ START_TEST(test_bind_conflicts_and_reuse_rules)
 	int a, b, c;
 
 	tn_setup();
-	st = stk(TN_SERVER);
+	st = tn_st(TN_SERVER);
 	a = sock_bound(TN_SERVER, 21, false, 0);
 	sock_bound(TN_SERVER, 21, false, -EADDRINUSE);
 	sock_bound(TN_SERVER, 21, true, -EADDRINUSE); /* a did not ask */
@@ -244,20 +231,20 @@ START_TEST(test_time_wait_blocks_bind_unless_reuse)
 	tn_setup();
 	tn_pair_open(&p, 21, 0);
 	/* The server closes first (the seed's "bye") and keeps TIME_WAIT. */
-	ts_close(stk(TN_SERVER), p.as);
+	ts_close(tn_st(TN_SERVER), p.as);
 	tn_run(10000);
-	ts_close(stk(TN_CLIENT), p.cs);
+	ts_close(tn_st(TN_CLIENT), p.cs);
 	tn_run(100000);
-	ck_assert_int_eq(ts_close(stk(TN_SERVER), p.ls), 0);
-	ck_assert_uint_eq(ts_timewait_count(stk(TN_SERVER), &(struct ts_addr){ 0, 21 },
+	ck_assert_int_eq(ts_close(tn_st(TN_SERVER), p.ls), 0);
+	ck_assert_uint_eq(ts_timewait_count(tn_st(TN_SERVER), &(struct ts_addr){ 0, 21 },
 					    &left),
 			  1);
 	sock_bound(TN_SERVER, 21, false, -EADDRINUSE);
 	p.ls = sock_bound(TN_SERVER, 21, true, 0);
-	ck_assert_int_eq(ts_listen(stk(TN_SERVER), p.ls, 4), 0);
+	ck_assert_int_eq(ts_listen(tn_st(TN_SERVER), p.ls, 4), 0);
 	tn_run(61 * TS_USEC_PER_SEC);
 	sock_bound(TN_SERVER, 21, false, -EADDRINUSE); /* the listener */
-	ck_assert_int_eq(ts_close(stk(TN_SERVER), p.ls), 0);
+	ck_assert_int_eq(ts_close(tn_st(TN_SERVER), p.ls), 0);
 	sock_bound(TN_SERVER, 21, false, 0); /* 2MSL over: free */
 	tn_teardown();
 }
@@ -284,7 +271,7 @@ START_TEST(test_ephemeral_ports_in_range_and_distinct)
 		struct ts_sockinfo i;
 
 		s = tn_connect(TN_CLIENT, TN_IP_SERVER, 21, 0);
-		i = info_of(TN_CLIENT, s);
+		i = tn_info(TN_CLIENT, s);
 		ck_assert_uint_ge(i.local.port, 40000);
 		ck_assert_uint_le(i.local.port, 40009);
 		ck_assert_msg(!used[i.local.port - 40000], "port %u twice",
@@ -292,13 +279,13 @@ START_TEST(test_ephemeral_ports_in_range_and_distinct)
 		used[i.local.port - 40000] = true;
 	}
 	/* Every port has a connection to 21: an 11th has no port. */
-	s = ts_socket(stk(TN_CLIENT));
-	ck_assert_int_eq(ts_connect(stk(TN_CLIENT), s, &srv), -EADDRNOTAVAIL);
+	s = ts_socket(tn_st(TN_CLIENT));
+	ck_assert_int_eq(ts_connect(tn_st(TN_CLIENT), s, &srv), -EADDRNOTAVAIL);
 	/* Another remote port makes other 4-tuples: a port is found. */
-	s = ts_socket(stk(TN_CLIENT));
-	ck_assert_int_eq(ts_connect(stk(TN_CLIENT), s, &srv2), -EINPROGRESS);
-	ck_assert_uint_ge(info_of(TN_CLIENT, s).local.port, 40000);
-	ck_assert_uint_le(info_of(TN_CLIENT, s).local.port, 40009);
+	s = ts_socket(tn_st(TN_CLIENT));
+	ck_assert_int_eq(ts_connect(tn_st(TN_CLIENT), s, &srv2), -EINPROGRESS);
+	ck_assert_uint_ge(tn_info(TN_CLIENT, s).local.port, 40000);
+	ck_assert_uint_le(tn_info(TN_CLIENT, s).local.port, 40009);
 	tn_teardown();
 }
 END_TEST
@@ -326,9 +313,9 @@ START_TEST(test_listen_backlog_overflow_drops_syn)
 	int ls, s;
 
 	tn_setup();
-	ls = ts_socket(stk(TN_SERVER));
-	ts_bind(stk(TN_SERVER), ls, &a);
-	ck_assert_int_eq(ts_listen(stk(TN_SERVER), ls, 2), 0);
+	ls = ts_socket(tn_st(TN_SERVER));
+	ts_bind(tn_st(TN_SERVER), ls, &a);
+	ck_assert_int_eq(ts_listen(tn_st(TN_SERVER), ls, 2), 0);
 	ck_assert(raw_open(TN_SERVER, 4000, 21));
 	ck_assert(raw_open(TN_SERVER, 4001, 21));
 	ck_assert(!raw_open(TN_SERVER, 4002, 21)); /* dropped, unanswered */
@@ -336,7 +323,7 @@ START_TEST(test_listen_backlog_overflow_drops_syn)
 	tn_expect_line(TN_SERVER, "listen: queue full on port 21");
 	ck_assert_ptr_null(tn_tcb(TN_SERVER, 21, RAW_PEER_IP, 4002));
 	/* Accepting one makes room. */
-	s = ts_accept(stk(TN_SERVER), ls, &peer);
+	s = ts_accept(tn_st(TN_SERVER), ls, &peer);
 	ck_assert_int_ge(s, 0);
 	ck_assert_uint_eq(peer.port, 4000);
 	ck_assert(raw_open(TN_SERVER, 4002, 21));
@@ -354,29 +341,29 @@ START_TEST(test_full_accept_queue_ignores_final_ack)
 	int ls;
 
 	tn_setup();
-	ls = ts_socket(stk(TN_SERVER));
-	ts_bind(stk(TN_SERVER), ls, &a);
-	ck_assert_int_eq(ts_listen(stk(TN_SERVER), ls, 1), 0);
-	tn_inject(TN_SERVER, 4000, 21, PEER_ISN, 0, TCP_SYN, 65535, NULL, 0, NULL);
-	tn_inject(TN_SERVER, 4001, 21, PEER_ISN, 0, TCP_SYN, 65535, NULL, 0, NULL);
+	ls = ts_socket(tn_st(TN_SERVER));
+	ts_bind(tn_st(TN_SERVER), ls, &a);
+	ck_assert_int_eq(ts_listen(tn_st(TN_SERVER), ls, 1), 0);
+	tn_syn(TN_SERVER, 4000, 21, PEER_ISN);
+	tn_syn(TN_SERVER, 4001, 21, PEER_ISN);
 	ck_assert(tn_take_seg(TN_SERVER, &s1, NULL, 0));
 	ck_assert(tn_take_seg(TN_SERVER, &s2, NULL, 0));
 	tn_inject(TN_SERVER, 4000, 21, PEER_ISN + 1, s1.seq + 1, TCP_ACK, 65535,
 		  NULL, 0, NULL);
 	tn_inject(TN_SERVER, 4001, 21, PEER_ISN + 1, s2.seq + 1, TCP_ACK, 65535,
 		  NULL, 0, NULL);
-	ck_assert_uint_eq(tcb_from_sock(stk(TN_SERVER), ls)->aq_len, 1);
+	ck_assert_uint_eq(tcb_from_sock(tn_st(TN_SERVER), ls)->aq_len, 1);
 	ck_assert_int_eq(tn_tcb(TN_SERVER, 21, RAW_PEER_IP, 4001)->state,
 			 TS_SYN_RECEIVED);
 	ck_assert_uint_eq(tn_counter(TN_SERVER, TS_C_TCP_DROP_LISTEN_OVERFLOW), 1);
-	ck_assert_int_ge(ts_accept(stk(TN_SERVER), ls, NULL), 0);
+	ck_assert_int_ge(ts_accept(tn_st(TN_SERVER), ls, NULL), 0);
 	tn_run(1500 * TS_USEC_PER_MSEC); /* the SYN,ACK timer */
 	ck_assert(tn_take_seg(TN_SERVER, &s2, NULL, 0));
 	ck_assert_uint_eq(s2.flags, TCP_SYN | TCP_ACK);
 	ck_assert_uint_eq(s2.dport, 4001);
 	tn_inject(TN_SERVER, 4001, 21, PEER_ISN + 1, s2.seq + 1, TCP_ACK, 65535,
 		  NULL, 0, NULL);
-	ck_assert_int_ge(ts_accept(stk(TN_SERVER), ls, NULL), 0);
+	ck_assert_int_ge(ts_accept(tn_st(TN_SERVER), ls, NULL), 0);
 	tn_teardown();
 }
 END_TEST
@@ -396,11 +383,11 @@ START_TEST(test_accept_queue_in_order_of_establishment)
 	}
 	ck_assert_uint_ne(*events(TN_SERVER, ls) & TS_EV_ACCEPT, 0);
 	for (k = 0; k < 3; k++) {
-		ck_assert_int_ge(ts_accept(stk(TN_SERVER), ls, &peer), 0);
+		ck_assert_int_ge(ts_accept(tn_st(TN_SERVER), ls, &peer), 0);
 		ck_assert_uint_eq(peer.ip, TN_IP_CLIENT);
 		ck_assert_uint_eq(peer.port, ports[k]);
 	}
-	ck_assert_int_eq(ts_accept(stk(TN_SERVER), ls, &peer), -EAGAIN);
+	ck_assert_int_eq(ts_accept(tn_st(TN_SERVER), ls, &peer), -EAGAIN);
 	tn_teardown();
 }
 END_TEST
@@ -423,26 +410,26 @@ START_TEST(test_events_delivered_when_due)
 	tn_run(1000); /* ACK arrived */
 	ck_assert_uint_eq(*events(TN_SERVER, ls), TS_EV_ACCEPT);
 	/* Data and FIN before accept: kept, delivered once a callback is. */
-	ts_send(stk(TN_CLIENT), cs, "abc", 3, 0);
-	ts_shutdown(stk(TN_CLIENT), cs, TS_SHUT_WR);
+	ts_send(tn_st(TN_CLIENT), cs, "abc", 3, 0);
+	ts_shutdown(tn_st(TN_CLIENT), cs, TS_SHUT_WR);
 	tn_run(100000);
-	as = ts_accept(stk(TN_SERVER), ls, NULL);
+	as = ts_accept(tn_st(TN_SERVER), ls, NULL);
 	ck_assert_int_ge(as, 0);
 	tn_watch(TN_SERVER, as);
 	ck_assert_uint_eq(*events(TN_SERVER, as), 0);
-	ts_dispatch(stk(TN_SERVER));
+	ts_dispatch(tn_st(TN_SERVER));
 	ck_assert_uint_eq(*events(TN_SERVER, as),
 			  TS_EV_WRITE | TS_EV_READ | TS_EV_EOF);
-	ck_assert_int_eq(ts_recv(stk(TN_SERVER), as, buf, sizeof(buf)), 3);
+	ck_assert_int_eq(ts_recv(tn_st(TN_SERVER), as, buf, sizeof(buf)), 3);
 	/* Data: READ only, and only when it arrives. */
 	*events(TN_CLIENT, cs) = 0;
-	ts_send(stk(TN_SERVER), as, "xy", 2, 0);
+	ts_send(tn_st(TN_SERVER), as, "xy", 2, 0);
 	ck_assert_uint_eq(*events(TN_CLIENT, cs), 0);
 	tn_run(100000);
 	ck_assert_uint_eq(*events(TN_CLIENT, cs), TS_EV_READ);
 	/* FIN: READ and EOF. */
 	*events(TN_CLIENT, cs) = 0;
-	ts_close(stk(TN_SERVER), as);
+	ts_close(tn_st(TN_SERVER), as);
 	tn_run(100000);
 	ck_assert_uint_eq(*events(TN_CLIENT, cs), TS_EV_READ | TS_EV_EOF);
 	tn_teardown();
@@ -464,15 +451,15 @@ START_TEST(test_write_event_when_room_frees)
 	tn_pair_open(&p, 21, 0);
 	tn_run(100000);
 	*events(TN_CLIENT, p.cs) = 0;
-	ck_assert_int_eq(ts_send(stk(TN_CLIENT), p.cs, data, sizeof(data), 0), 4096);
-	ck_assert_int_eq(ts_send(stk(TN_CLIENT), p.cs, data, sizeof(data), 0), -EAGAIN);
+	ck_assert_int_eq(ts_send(tn_st(TN_CLIENT), p.cs, data, sizeof(data), 0), 4096);
+	ck_assert_int_eq(ts_send(tn_st(TN_CLIENT), p.cs, data, sizeof(data), 0), -EAGAIN);
 	ck_assert_uint_eq(*events(TN_CLIENT, p.cs), 0);
 	tn_run(100000);
 	ck_assert_uint_ne(*events(TN_CLIENT, p.cs) & TS_EV_WRITE, 0);
-	ck_assert_uint_eq(ts_writable(stk(TN_CLIENT), p.cs), 4096);
+	ck_assert_uint_eq(ts_writable(tn_st(TN_CLIENT), p.cs), 4096);
 	/* A send that fitted asks for no WRITE event. */
 	*events(TN_CLIENT, p.cs) = 0;
-	ck_assert_int_eq(ts_send(stk(TN_CLIENT), p.cs, data, 100, 0), 100);
+	ck_assert_int_eq(ts_send(tn_st(TN_CLIENT), p.cs, data, 100, 0), 100);
 	tn_run(100000);
 	ck_assert_uint_eq(*events(TN_CLIENT, p.cs) & TS_EV_WRITE, 0);
 	tn_teardown();
@@ -512,29 +499,29 @@ START_TEST(test_callback_closes_own_and_other_socket)
 	c1 = tn_connect(TN_CLIENT, TN_IP_SERVER, 21, 1001);
 	c2 = tn_connect(TN_CLIENT, TN_IP_SERVER, 21, 1002);
 	tn_run(100000);
-	ts_send(stk(TN_CLIENT), c1, "one", 3, 0);
-	ts_send(stk(TN_CLIENT), c2, "two", 3, 0);
+	ts_send(tn_st(TN_CLIENT), c1, "one", 3, 0);
+	ts_send(tn_st(TN_CLIENT), c2, "two", 3, 0);
 	tn_run(100000);
 	/* Both accepted sockets have READ pending: setting the callbacks
 	 * queues both, and one dispatch serves the list. */
 	cb_state.calls = 0;
 	for (k = 0; k < 2; k++) {
-		cb_state.socks[k] = ts_accept(stk(TN_SERVER), cb_state.listener, NULL);
+		cb_state.socks[k] = ts_accept(tn_st(TN_SERVER), cb_state.listener, NULL);
 		ck_assert_int_ge(cb_state.socks[k], 0);
-		ts_set_callback(stk(TN_SERVER), cb_state.socks[k],
+		ts_set_callback(tn_st(TN_SERVER), cb_state.socks[k],
 				close_both_on_read, NULL);
 	}
 	/* Queued: the listener's ACCEPT (a second connection waited) and
 	 * both sockets' READ. */
-	ck_assert_uint_eq(stk(TN_SERVER)->tcp.ev_count, 3);
-	ts_dispatch(stk(TN_SERVER));
+	ck_assert_uint_eq(tn_st(TN_SERVER)->tcp.ev_count, 3);
+	ts_dispatch(tn_st(TN_SERVER));
 	ck_assert_uint_eq(cb_state.calls, 1);
-	ck_assert_uint_eq(stk(TN_SERVER)->tcp.ev_count, 0);
-	ck_assert_uint_eq(ts_sock_error(stk(TN_SERVER), cb_state.socks[0]), -EBADF);
-	ck_assert_uint_eq(ts_sock_error(stk(TN_SERVER), cb_state.socks[1]), -EBADF);
+	ck_assert_uint_eq(tn_st(TN_SERVER)->tcp.ev_count, 0);
+	ck_assert_uint_eq(ts_sock_error(tn_st(TN_SERVER), cb_state.socks[0]), -EBADF);
+	ck_assert_uint_eq(ts_sock_error(tn_st(TN_SERVER), cb_state.socks[1]), -EBADF);
 	tn_run(100 * TS_USEC_PER_SEC);
-	ts_close(stk(TN_CLIENT), c1);
-	ts_close(stk(TN_CLIENT), c2);
+	ts_close(tn_st(TN_CLIENT), c1);
+	ts_close(tn_st(TN_CLIENT), c2);
 	tn_run(100 * TS_USEC_PER_SEC);
 	tn_teardown_check(true);
 }
@@ -556,12 +543,12 @@ START_TEST(test_callback_aborts_itself_on_error)
 	tn_setup();
 	tn_pair_open(&p, 21, 0);
 	cb_state.calls = 0;
-	ts_set_callback(stk(TN_CLIENT), p.cs, abort_self_on_error, NULL);
-	ts_abort(stk(TN_SERVER), p.as);
+	ts_set_callback(tn_st(TN_CLIENT), p.cs, abort_self_on_error, NULL);
+	ts_abort(tn_st(TN_SERVER), p.as);
 	tn_run(100000);
 	ck_assert_uint_eq(cb_state.calls, 1);
-	ck_assert_int_eq(ts_sock_error(stk(TN_CLIENT), p.cs), -EBADF);
-	ts_close(stk(TN_SERVER), p.ls);
+	ck_assert_int_eq(ts_sock_error(tn_st(TN_CLIENT), p.cs), -EBADF);
+	ts_close(tn_st(TN_SERVER), p.ls);
 	tn_teardown_check(true);
 }
 END_TEST
@@ -614,11 +601,11 @@ START_TEST(test_getinfo_fields)
 
 	tn_setup_isn(1000, 2000000);
 	tn_pair_open(&p, 21, 1038);
-	ts_send(stk(TN_CLIENT), p.cs, data, sizeof(data), 0);
+	ts_send(tn_st(TN_CLIENT), p.cs, data, sizeof(data), 0);
 	tn_run(100000);
-	ck_assert_int_eq(ts_recv(stk(TN_SERVER), p.as, buf, sizeof(buf)), 400);
-	c = info_of(TN_CLIENT, p.cs);
-	s = info_of(TN_SERVER, p.as);
+	ck_assert_int_eq(ts_recv(tn_st(TN_SERVER), p.as, buf, sizeof(buf)), 400);
+	c = tn_info(TN_CLIENT, p.cs);
+	s = tn_info(TN_SERVER, p.as);
 	ck_assert_int_eq(c.state, TS_ESTABLISHED);
 	ck_assert_uint_eq(c.local.ip, TN_IP_CLIENT);
 	ck_assert_uint_eq(c.local.port, 1038);
@@ -670,14 +657,14 @@ static void open_many(int *cs, int *as, unsigned n, int ls)
 		cs[k] = tn_connect(TN_CLIENT, TN_IP_SERVER, 21, 0);
 	tn_run(100000);
 	for (k = 0; k < n; k++) {
-		as[k] = ts_accept(stk(TN_SERVER), ls, NULL);
+		as[k] = ts_accept(tn_st(TN_SERVER), ls, NULL);
 		ck_assert_int_ge(as[k], 0);
 	}
 }
 
 static unsigned live_handles(unsigned node)
 {
-	const struct tcp_state *ts = &stk(node)->tcp;
+	const struct tcp_state *ts = &tn_st(node)->tcp;
 	unsigned i, n = 0;
 
 	for (i = 0; i < ts->nsocks_cap; i++)
@@ -692,36 +679,36 @@ START_TEST(test_many_connections_leave_nothing)
 
 	tn_setup_cfg(0, 0, cfg_quick_giveup);
 	ls = tn_listen(TN_SERVER, 21);
-	ck_assert_int_eq(ts_listen(stk(TN_SERVER), ls, 64), 0); /* new backlog */
+	ck_assert_int_eq(ts_listen(tn_st(TN_SERVER), ls, 64), 0); /* new backlog */
 	for (round = 0; round < 5; round++) {
 		/* Orderly, either side first, data both ways. */
 		open_many(cs, as, 20, ls);
 		for (k = 0; k < 20; k++) {
-			ts_send(stk(TN_CLIENT), cs[k], "ping", 4, 0);
-			ts_send(stk(TN_SERVER), as[k], "pong", 4, 0);
+			ts_send(tn_st(TN_CLIENT), cs[k], "ping", 4, 0);
+			ts_send(tn_st(TN_SERVER), as[k], "pong", 4, 0);
 		}
 		tn_run(100000);
 		for (k = 0; k < 20; k++) {
-			ck_assert_int_eq(ts_recv(stk(TN_CLIENT), cs[k], buf, 8), 4);
-			ck_assert_int_eq(ts_recv(stk(TN_SERVER), as[k], buf, 8), 4);
-			ts_close(stk(k % 2 ? TN_CLIENT : TN_SERVER), k % 2 ? cs[k] : as[k]);
+			ck_assert_int_eq(ts_recv(tn_st(TN_CLIENT), cs[k], buf, 8), 4);
+			ck_assert_int_eq(ts_recv(tn_st(TN_SERVER), as[k], buf, 8), 4);
+			ts_close(tn_st(k % 2 ? TN_CLIENT : TN_SERVER), k % 2 ? cs[k] : as[k]);
 		}
 		tn_run(100000);
 		for (k = 0; k < 20; k++)
-			ts_close(stk(k % 2 ? TN_SERVER : TN_CLIENT), k % 2 ? as[k] : cs[k]);
+			ts_close(tn_st(k % 2 ? TN_SERVER : TN_CLIENT), k % 2 ? as[k] : cs[k]);
 		/* Aborted, and reset by a close with unread data. */
 		open_many(cs, as, 20, ls);
 		for (k = 0; k < 20; k++) {
 			if (k % 2)
-				ts_abort(stk(TN_CLIENT), cs[k]);
+				ts_abort(tn_st(TN_CLIENT), cs[k]);
 			else
-				ts_send(stk(TN_CLIENT), cs[k], "unread", 6, 0);
+				ts_send(tn_st(TN_CLIENT), cs[k], "unread", 6, 0);
 		}
 		tn_run(100000);
 		for (k = 0; k < 20; k++) {
-			ts_close(stk(TN_SERVER), as[k]);
+			ts_close(tn_st(TN_SERVER), as[k]);
 			if (k % 2 == 0)
-				ts_close(stk(TN_CLIENT), cs[k]);
+				ts_close(tn_st(TN_CLIENT), cs[k]);
 		}
 		/* Refused, and timed out (the raw peer never answers). */
 		for (k = 0; k < 5; k++) {
@@ -729,7 +716,7 @@ START_TEST(test_many_connections_leave_nothing)
 			cs[k + 5] = tn_connect(TN_CLIENT, RAW_PEER_IP, 21, 0);
 		}
 		/* Half-open children of a listener closed under them. */
-		tn_inject(TN_SERVER, 4000, 21, PEER_ISN, 0, TCP_SYN, 65535, NULL, 0, NULL);
+		tn_syn(TN_SERVER, 4000, 21, PEER_ISN);
 		tn_run(100000);
 		tn_clear_raw(TN_CLIENT);
 		tn_clear_raw(TN_SERVER);
@@ -738,17 +725,17 @@ START_TEST(test_many_connections_leave_nothing)
 		tn_clear_raw(TN_SERVER);
 		for (k = 0; k < 10; k++) {
 			ck_assert_int_eq(tn_state(TN_CLIENT, cs[k]), TS_CLOSED);
-			ts_close(stk(TN_CLIENT), cs[k]);
+			ts_close(tn_st(TN_CLIENT), cs[k]);
 		}
 	}
-	ck_assert_int_eq(ts_close(stk(TN_SERVER), ls), 0);
+	ck_assert_int_eq(ts_close(tn_st(TN_SERVER), ls), 0);
 	tn_run(200 * TS_USEC_PER_SEC);
 	tn_clear_raw(TN_CLIENT);
 	tn_clear_raw(TN_SERVER);
 	ck_assert_uint_eq(live_handles(TN_CLIENT), 0);
 	ck_assert_uint_eq(live_handles(TN_SERVER), 0);
-	ck_assert_uint_eq(stk(TN_CLIENT)->tcp.heap_len, 0);
-	ck_assert_uint_eq(stk(TN_SERVER)->tcp.heap_len, 0);
+	ck_assert_uint_eq(tn_st(TN_CLIENT)->tcp.heap_len, 0);
+	ck_assert_uint_eq(tn_st(TN_SERVER)->tcp.heap_len, 0);
 	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_ACTIVE_OPENS), 5 * 40);
 	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_GIVEUPS), 5 * 5);
 	ck_assert_uint_ge(tn_counter(TN_SERVER, TS_C_TCP_DROP_NO_SOCKET), 5 * 5);
@@ -764,8 +751,6 @@ int main(void)
 	TCase *calls = tcase_create("calls");
 	TCase *ev = tcase_create("events");
 	TCase *leak = tcase_create("leak");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(calls, test_bad_handle_ebadf_everywhere);
 	tcase_add_test(calls, test_send_before_connect_enotconn);
@@ -790,9 +775,5 @@ int main(void)
 	suite_add_tcase(s, calls);
 	suite_add_tcase(s, ev);
 	suite_add_tcase(s, leak);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tn_run_suite(s);
 }

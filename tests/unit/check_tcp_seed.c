@@ -16,32 +16,6 @@
 #define SEED_CLOSE_SERVER_ISN 1803774977u
 #define SEED_CLOSE_CLIENT_ISN 846902938u
 
-static void assert_line(unsigned node, const char *text)
-{
-	if (tn_find(node, text, 0) < 0) {
-		tn_dump(node);
-		ck_abort_msg("node %u: no trace line contains \"%s\"", node, text);
-	}
-}
-
-/* Asserts the lines appear in this order in the node's trace. */
-static void assert_order(unsigned node, const char *const *texts, unsigned n)
-{
-	int at = 0;
-	unsigned i;
-
-	for (i = 0; i < n; i++) {
-		int found = tn_find(node, texts[i], at);
-
-		if (found < 0) {
-			tn_dump(node);
-			ck_abort_msg("node %u: \"%s\" missing or out of order",
-				     node, texts[i]);
-		}
-		at = found + 1;
-	}
-}
-
 START_TEST(test_seed_handshake_golden_trace)
 {
 	int ls, cs, as;
@@ -56,14 +30,14 @@ START_TEST(test_seed_handshake_golden_trace)
 	ck_assert_int_eq(tn_state(TN_SERVER, as), TS_ESTABLISHED);
 
 	/* Figure 2, lines 1-3, as both ends see them. */
-	assert_line(TN_CLIENT, "76.88.16.104:1038 > 76.88.16.16:21 SYN seq=1791872318 win=");
-	assert_line(TN_CLIENT, "76.88.16.16:21 > 76.88.16.104:1038 SYN,ACK seq=3880988084 ack=1791872319 (1791872318+1) win=");
-	assert_line(TN_CLIENT, "76.88.16.104:1038 > 76.88.16.16:21 ACK seq=1791872319 ack=3880988085 (3880988084+1) win=");
-	assert_line(TN_SERVER, "76.88.16.104:1038 > 76.88.16.16:21 SYN seq=1791872318 win=");
-	assert_line(TN_SERVER, "76.88.16.16:21 > 76.88.16.104:1038 SYN,ACK seq=3880988084 ack=1791872319 (1791872318+1) win=");
-	assert_line(TN_SERVER, "76.88.16.104:1038 > 76.88.16.16:21 ACK seq=1791872319 ack=3880988085 (3880988084+1) win=");
+	tn_expect_line(TN_CLIENT, "76.88.16.104:1038 > 76.88.16.16:21 SYN seq=1791872318 win=");
+	tn_expect_line(TN_CLIENT, "76.88.16.16:21 > 76.88.16.104:1038 SYN,ACK seq=3880988084 ack=1791872319 (1791872318+1) win=");
+	tn_expect_line(TN_CLIENT, "76.88.16.104:1038 > 76.88.16.16:21 ACK seq=1791872319 ack=3880988085 (3880988084+1) win=");
+	tn_expect_line(TN_SERVER, "76.88.16.104:1038 > 76.88.16.16:21 SYN seq=1791872318 win=");
+	tn_expect_line(TN_SERVER, "76.88.16.16:21 > 76.88.16.104:1038 SYN,ACK seq=3880988084 ack=1791872319 (1791872318+1) win=");
+	tn_expect_line(TN_SERVER, "76.88.16.104:1038 > 76.88.16.16:21 ACK seq=1791872319 ack=3880988085 (3880988084+1) win=");
 	/* The announced MSS is Ethernet's 1500 - 40. */
-	assert_line(TN_CLIENT, "SYN seq=1791872318 win=65535 len=0 <mss 1460");
+	tn_expect_line(TN_CLIENT, "SYN seq=1791872318 win=65535 len=0 <mss 1460");
 	{
 		static const char *const client[] = {
 			"state 76.88.16.104:1038 <-> 76.88.16.16:21 CLOSED -> SYN_SENT",
@@ -80,8 +54,8 @@ START_TEST(test_seed_handshake_golden_trace)
 			"ACK seq=1791872319 ack=3880988085",
 			"state 76.88.16.16:21 <-> 76.88.16.104:1038 SYN_RECEIVED -> ESTABLISHED",
 		};
-		assert_order(TN_CLIENT, client, sizeof(client) / sizeof(client[0]));
-		assert_order(TN_SERVER, server, sizeof(server) / sizeof(server[0]));
+		tn_expect_order(TN_CLIENT, client, sizeof(client) / sizeof(client[0]));
+		tn_expect_order(TN_SERVER, server, sizeof(server) / sizeof(server[0]));
 	}
 	tn_teardown();
 }
@@ -125,8 +99,8 @@ START_TEST(test_seed_server_first_close_golden_trace)
 			"76.88.16.104:1028 > 76.88.16.16:21 FIN,ACK seq=846902939 ack=1803774979 (1803774978+1)",
 			"76.88.16.16:21 > 76.88.16.104:1028 ACK seq=1803774979 ack=846902940 (846902939+1)",
 		};
-		assert_order(TN_SERVER, frames, 4);
-		assert_order(TN_CLIENT, frames, 4);
+		tn_expect_order(TN_SERVER, frames, 4);
+		tn_expect_order(TN_CLIENT, frames, 4);
 	}
 	/* The server (active closer) waits in TIME_WAIT... */
 	{
@@ -140,8 +114,8 @@ START_TEST(test_seed_server_first_close_golden_trace)
 			"CLOSE_WAIT -> LAST_ACK (close(), sending FIN)",
 			"LAST_ACK -> CLOSED (rcvd ACK of FIN)",
 		};
-		assert_order(TN_SERVER, server, 3);
-		assert_order(TN_CLIENT, client, 3);
+		tn_expect_order(TN_SERVER, server, 3);
+		tn_expect_order(TN_CLIENT, client, 3);
 	}
 	ck_assert_int_lt(tn_find(TN_SERVER, "TIME_WAIT -> CLOSED", 0), 0);
 	/* ...for 2MSL (MSL 30 s): still there just before 60 s... */
@@ -149,7 +123,7 @@ START_TEST(test_seed_server_first_close_golden_trace)
 	ck_assert_int_lt(tn_find(TN_SERVER, "TIME_WAIT -> CLOSED", 0), 0);
 	/* ...and gone after. */
 	tn_run(2 * TS_USEC_PER_SEC);
-	assert_line(TN_SERVER, "state 76.88.16.16:21 <-> 76.88.16.104:1028 TIME_WAIT -> CLOSED (2MSL expired)");
+	tn_expect_line(TN_SERVER, "state 76.88.16.16:21 <-> 76.88.16.104:1028 TIME_WAIT -> CLOSED (2MSL expired)");
 	ts_close(tn.node[TN_SERVER].st, ls);
 	tn_teardown_check(true);
 }
@@ -159,15 +133,9 @@ int main(void)
 {
 	Suite *s = suite_create("tcp_seed");
 	TCase *tc = tcase_create("seed");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_seed_handshake_golden_trace);
 	tcase_add_test(tc, test_seed_server_first_close_golden_trace);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tn_run_suite(s);
 }

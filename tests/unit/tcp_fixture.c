@@ -154,6 +154,23 @@ void tn_setup_cfg(uint32_t client_isn, uint32_t server_isn, tn_config_fn fn)
 	tn.echo_trace = getenv("TN_TRACE") != NULL;
 }
 
+void tn_cfg_small_buffers(unsigned node, struct ts_stack_config *cfg)
+{
+	(void)node;
+	cfg->sndbuf = 4096;
+	cfg->rcvbuf = 4096;
+}
+
+void tn_trace_segments(bool on)
+{
+	unsigned i;
+
+	for (i = 0; i < tn.nnodes; i++)
+		ts_set_trace(tn.node[i].st,
+			     TS_TRACE_STATES | TS_TRACE_EVENTS |
+				     (on ? TS_TRACE_SEGMENTS : 0u));
+}
+
 void tn_setup_isn(uint32_t client_isn, uint32_t server_isn)
 {
 	tn_setup_cfg(client_isn, server_isn, NULL);
@@ -186,6 +203,7 @@ void tn_teardown_check(bool expect_empty)
 	for (i = 0; i < tn.nq; i++)
 		free(tn.q[i].data);
 	free(tn.q);
+	free(tn.log);
 	memset(&tn, 0, sizeof(tn));
 }
 
@@ -310,6 +328,14 @@ int tn_accept(unsigned node, int lsock)
 	return s;
 }
 
+struct ts_sockinfo tn_info(unsigned node, int sock)
+{
+	struct ts_sockinfo info;
+
+	ck_assert_int_eq(ts_getinfo(tn.node[node].st, sock, &info), 0);
+	return info;
+}
+
 enum ts_tcp_state tn_state(unsigned node, int sock)
 {
 	struct ts_sockinfo info;
@@ -347,6 +373,11 @@ void tn_dump(unsigned node)
 
 	for (i = 0; i < n->nlines; i++)
 		fprintf(stderr, "[%u] %s\n", node, n->lines[i]);
+}
+
+void tn_syn(unsigned node, uint16_t sport, uint16_t dport, uint32_t seq)
+{
+	tn_inject(node, sport, dport, seq, 0, TCP_SYN, 65535, NULL, 0, NULL);
 }
 
 void tn_inject(unsigned node, uint16_t sport, uint16_t dport, uint32_t seq,
@@ -634,4 +665,79 @@ void tn_raw_active(struct tn_raw *c, unsigned node, uint16_t peer_port,
 	ck_assert_uint_eq(seg.flags, TCP_ACK);
 	ck_assert_uint_eq(seg.ack, peer_isn + 1);
 	ck_assert_int_eq(tn_state(node, c->sock), TS_ESTABLISHED);
+}
+
+/* The fixture's filter while the segment log is on. */
+static bool log_filter(unsigned from, unsigned index, uint8_t *frame,
+		       size_t len, ts_time_t *at)
+{
+	struct tcp_seg seg;
+	struct tn_rec *r;
+	bool is_new = false, keep = true;
+
+	(void)index;
+	if (!tn_parse_seg(frame, len, &seg))
+		return true;
+	seg.payload = NULL;
+	if (seg.len > 0) {
+		is_new = !tn.seen_data[from] || seq_geq(seg.seq, tn.next_new[from]);
+		if (is_new) {
+			tn.next_new[from] = seg.seq + seg.len;
+			tn.new_data[from]++;
+		}
+		tn.seen_data[from] = true;
+	}
+	if (tn.policy != NULL)
+		keep = tn.policy(from, &seg, is_new, at);
+	ck_assert_uint_lt(tn.nlog, TN_LOG_MAX);
+	r = &tn.log[tn.nlog++];
+	r->from = from;
+	r->at = tn.now;
+	r->seg = seg;
+	r->dropped = !keep;
+	return keep;
+}
+
+void tn_log_start(tn_policy_fn policy)
+{
+	if (tn.log == NULL) {
+		tn.log = calloc(TN_LOG_MAX, sizeof(*tn.log));
+		ck_assert_ptr_nonnull(tn.log);
+	}
+	tn.policy = policy;
+	tn.filter = log_filter;
+}
+
+int tn_log_nth(unsigned from, bool data_only, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < tn.nlog; i++) {
+		if (tn.log[i].from != from || (data_only && tn.log[i].seg.len == 0))
+			continue;
+		if (n-- == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+unsigned tn_log_count(unsigned from, bool data_only)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < tn.nlog; i++)
+		if (tn.log[i].from == from && (!data_only || tn.log[i].seg.len > 0))
+			n++;
+	return n;
+}
+
+int tn_run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -14,6 +14,7 @@
 #ifndef TCP_FIXTURE_H
 #define TCP_FIXTURE_H
 
+#include <check.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +30,7 @@
 #define TN_FRAMES_MAX 65536u
 #define TN_LINES_MAX 100000u
 #define TN_SOCKS_MAX 64u
+#define TN_LOG_MAX 200000u
 
 struct tn_frame {
 	unsigned from;
@@ -41,6 +43,22 @@ struct tn_frame {
  * reordering) or the bytes. `index` counts frames sent from `from`. */
 typedef bool (*tn_filter_fn)(unsigned from, unsigned index, uint8_t *frame,
 			     size_t len, ts_time_t *at);
+
+/* The segment log (tn_log_start): one TCP segment a node put on the
+ * wire, when, and whether the policy dropped it. The payload pointer is
+ * cleared (the frame is gone). */
+struct tn_rec {
+	unsigned from;
+	ts_time_t at;
+	struct tcp_seg seg;
+	bool dropped;
+};
+
+/* The log's policy: false drops the segment; it may delay it through
+ * *at. is_new: its data goes out for the first time (its seq is the
+ * highest its sender has used), as opposed to a retransmission. */
+typedef bool (*tn_policy_fn)(unsigned from, const struct tcp_seg *seg,
+			     bool is_new, ts_time_t *at);
 
 struct tn_node {
 	struct ts_stack *st;
@@ -65,9 +83,22 @@ struct tn_net {
 	unsigned nq;
 	tn_filter_fn filter;
 	bool echo_trace;             /* print trace lines (debugging) */
+
+	/* Segment log (tn_log_start); owned, freed by teardown. */
+	struct tn_rec *log;
+	unsigned nlog;
+	tn_policy_fn policy;         /* may be changed at any time */
+	uint32_t next_new[TN_NODES_MAX]; /* highest data seq sent, per node */
+	bool seen_data[TN_NODES_MAX];
+	unsigned new_data[TN_NODES_MAX]; /* first transmissions so far */
 };
 
 extern struct tn_net tn;
+
+static inline struct ts_stack *tn_st(unsigned node)
+{
+	return tn.node[node].st;
+}
 
 /* Two nodes (client, server), wire delay 1 ms, every trace on.
  * fixed_isn values of 0 mean "random". */
@@ -77,6 +108,11 @@ void tn_setup(void);
  * the fixture filled it in and before the stack is created. */
 typedef void (*tn_config_fn)(unsigned node, struct ts_stack_config *cfg);
 void tn_setup_cfg(uint32_t client_isn, uint32_t server_isn, tn_config_fn fn);
+/* A tn_config_fn: 4 KB send and receive buffers on every node. */
+void tn_cfg_small_buffers(unsigned node, struct ts_stack_config *cfg);
+/* Switches segment decode lines on or off on every node (bulk tests:
+ * state and event lines stay). */
+void tn_trace_segments(bool on);
 /* Frees everything; fails the test if a stack still has connections in
  * its tables when `expect_empty` (all were closed and timed out). */
 void tn_teardown_check(bool expect_empty);
@@ -97,6 +133,8 @@ int tn_connect(unsigned node, uint32_t ip, uint16_t port, uint16_t sport);
 /* Accepts one connection (runs the net until one is ready or fails). */
 int tn_accept(unsigned node, int lsock);
 enum ts_tcp_state tn_state(unsigned node, int sock);
+/* ts_getinfo(), failing the test on error. */
+struct ts_sockinfo tn_info(unsigned node, int sock);
 
 /* Trace: index of the first line at or after `from` containing text,
  * or -1. */
@@ -113,6 +151,18 @@ int tn_expect_line(unsigned node, const char *text);
 void tn_expect_order(unsigned node, const char *const *texts, unsigned n);
 /* Fails the test when a line contains text. */
 void tn_expect_no_line(unsigned node, const char *text);
+
+/* Logs every TCP segment on the wire in tn.log and lets policy (may be
+ * NULL) drop or delay it; installs the fixture's own filter. */
+void tn_log_start(tn_policy_fn policy);
+/* Index in tn.log of the n-th (from 0) segment sent by `from` (only
+ * those with data when data_only), or -1. */
+int tn_log_nth(unsigned from, bool data_only, unsigned n);
+/* Number of segments sent by `from` (with data only, if data_only). */
+unsigned tn_log_count(unsigned from, bool data_only);
+
+/* Runs a check suite (CK_NORMAL); the exit status for main(). */
+int tn_run_suite(Suite *s);
 
 /* A stack-wide counter of a node. */
 uint64_t tn_counter(unsigned node, enum ts_counter c);
@@ -140,6 +190,8 @@ size_t tn_transfer(unsigned from, int ssock, unsigned to, int rsock,
 		   size_t total, unsigned seed, size_t chunk, ts_time_t deadline);
 
 /* Raw peer: builds a TCP segment RAW_PEER_IP:sport -> node:dport. */
+/* A bare SYN (window 65535, no options) from the raw peer. */
+void tn_syn(unsigned node, uint16_t sport, uint16_t dport, uint32_t seq);
 void tn_inject(unsigned node, uint16_t sport, uint16_t dport, uint32_t seq,
 	       uint32_t ack, uint8_t flags, uint16_t wnd, const void *data,
 	       size_t len, const struct tcp_opts *opt);
