@@ -347,6 +347,33 @@ START_TEST(test_fast_retransmit_after_2gib_without_loss)
 }
 END_TEST
 
+/* TS_OPT_USER_TIMEOUT (RFC 5482): give up at the first timeout after the
+ * data has waited that long, long before max_retries. */
+START_TEST(test_user_timeout_gives_up_early)
+{
+	struct tn_pair p;
+	ts_time_t sent;
+	int line;
+
+	setup(0, 0, NULL);
+	tn.policy = drop_silenced;
+	tn_pair_open(&p, 20, 0);
+	ck_assert_int_eq(ts_setopt(tn_st(TN_CLIENT), p.cs, TS_OPT_USER_TIMEOUT,
+				   5000), 0);
+	silenced[TN_CLIENT] = true;
+	sent = tn.now;
+	ck_assert_int_eq(ts_send(tn_st(TN_CLIENT), p.cs, "late", 4, 0), 4);
+	tn_run(60 * TS_USEC_PER_SEC);
+	ck_assert_int_eq(ts_sock_error(tn_st(TN_CLIENT), p.cs), -ETIMEDOUT);
+	line = tn_expect_line(TN_CLIENT, "ESTABLISHED -> CLOSED (timeout");
+	/* RTOs at 0.2, 0.6, 1.4, 3.0, 6.2 s: the one at 6.2 s gives up. */
+	ck_assert_uint_eq(tn_line_time(TN_CLIENT, line) - sent,
+			  (200 + 400 + 800 + 1600 + 3200) * TS_USEC_PER_MSEC);
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_GIVEUPS), 1);
+	tn_teardown();
+}
+END_TEST
+
 /* RFC 6298 2.2: the handshake gives the first RTT measurement. */
 START_TEST(test_handshake_gives_rtt_sample)
 {
@@ -643,6 +670,7 @@ int main(void)
 	suite_add_tcase(s, loss);
 	tcase_add_test(timers, test_rto_backoff_doubles_to_cap_then_gives_up);
 	tcase_add_test(timers, test_rto_resends_one_segment_then_slow_start);
+	tcase_add_test(timers, test_user_timeout_gives_up_early);
 	tcase_add_test(timers, test_handshake_gives_rtt_sample);
 	tcase_add_test(timers, test_syn_loss_sets_rto_three_seconds);
 	tcase_add_test(timers, test_karn_no_sample_from_retransmission);
