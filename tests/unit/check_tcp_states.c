@@ -541,6 +541,15 @@ END_TEST
 
 /* ---- closing ------------------------------------------------------------- */
 
+/* A state fixture: the client shut down writing and its FIN is acked;
+ * client FIN_WAIT_2, server CLOSE_WAIT. */
+static void pair_client_half_closed(struct tn_pair *p)
+{
+	open_pair(p);
+	ck_assert_int_eq(ts_shutdown(tn_st(TN_CLIENT), p->cs, TS_SHUT_WR), 0);
+	tn_run(100000);
+}
+
 START_TEST(test_established_to_fin_wait_1)
 {
 	struct tn_pair p;
@@ -559,9 +568,7 @@ START_TEST(test_fin_wait_1_to_fin_wait_2)
 {
 	struct tn_pair p;
 
-	open_pair(&p);
-	ts_shutdown(tn_st(TN_CLIENT), p.cs, TS_SHUT_WR);
-	tn_run(100000);
+	pair_client_half_closed(&p);
 	ck_assert_int_eq(tn_state(TN_CLIENT, p.cs), TS_FIN_WAIT_2);
 	tn_expect_line(TN_CLIENT, "FIN_WAIT_1 -> FIN_WAIT_2 (rcvd ACK of FIN)");
 	tn_teardown();
@@ -572,9 +579,7 @@ START_TEST(test_established_to_close_wait)
 {
 	struct tn_pair p;
 
-	open_pair(&p);
-	ts_shutdown(tn_st(TN_CLIENT), p.cs, TS_SHUT_WR);
-	tn_run(100000);
+	pair_client_half_closed(&p);
 	ck_assert_int_eq(tn_state(TN_SERVER, p.as), TS_CLOSE_WAIT);
 	tn_expect_line(TN_SERVER, "ESTABLISHED -> CLOSE_WAIT (rcvd FIN)");
 	ck_assert_uint_ne(tn.node[TN_SERVER].events[p.as] & TS_EV_EOF, 0);
@@ -586,9 +591,7 @@ START_TEST(test_close_wait_to_last_ack)
 {
 	struct tn_pair p;
 
-	open_pair(&p);
-	ts_shutdown(tn_st(TN_CLIENT), p.cs, TS_SHUT_WR);
-	tn_run(100000);
+	pair_client_half_closed(&p);
 	ck_assert_int_eq(ts_shutdown(tn_st(TN_SERVER), p.as, TS_SHUT_WR), 0);
 	ck_assert_int_eq(tn_state(TN_SERVER, p.as), TS_LAST_ACK);
 	tn_expect_line(TN_SERVER, "CLOSE_WAIT -> LAST_ACK (shutdown(WR), sending FIN)");
@@ -600,9 +603,7 @@ START_TEST(test_last_ack_to_closed)
 {
 	struct tn_pair p;
 
-	open_pair(&p);
-	ts_shutdown(tn_st(TN_CLIENT), p.cs, TS_SHUT_WR);
-	tn_run(100000);
+	pair_client_half_closed(&p);
 	ts_shutdown(tn_st(TN_SERVER), p.as, TS_SHUT_WR);
 	tn_run(100000);
 	ck_assert_int_eq(tn_state(TN_SERVER, p.as), TS_CLOSED);
@@ -616,9 +617,7 @@ START_TEST(test_fin_wait_2_to_time_wait)
 {
 	struct tn_pair p;
 
-	open_pair(&p);
-	ts_shutdown(tn_st(TN_CLIENT), p.cs, TS_SHUT_WR);
-	tn_run(100000);
+	pair_client_half_closed(&p);
 	ts_close(tn_st(TN_SERVER), p.as);
 	tn_run(100000);
 	ck_assert_int_eq(tn_state(TN_CLIENT, p.cs), TS_TIME_WAIT);
@@ -634,9 +633,7 @@ START_TEST(test_time_wait_to_closed_after_exactly_2msl)
 	ts_time_t entered;
 	int line;
 
-	open_pair(&p);
-	ts_shutdown(tn_st(TN_CLIENT), p.cs, TS_SHUT_WR);
-	tn_run(100000);
+	pair_client_half_closed(&p);
 	ts_close(tn_st(TN_SERVER), p.as);
 	tn_run(100000);
 	line = tn_expect_line(TN_CLIENT, "-> TIME_WAIT");
