@@ -237,6 +237,16 @@ make_file() {
 	head -c "$(($2 * 1048576))" /dev/urandom >"$1"
 }
 
+# scaled_mb MIB: a transfer size for a test; a quarter (at least 1) in the
+# sanitizer build, whose run hunts memory errors, not throughput.
+scaled_mb() {
+	if [ "${SYNFIN_SANITIZED:-0}" = 1 ]; then
+		echo $(($1 / 4 > 0 ? $1 / 4 : 1))
+	else
+		echo "$1"
+	fi
+}
+
 # A hub directory private to this test.
 HUB="$T/hub"
 mkdir -p "$HUB"

@@ -21,7 +21,7 @@ need_root
 need_cmd ip "$PY3"
 need_built "$TSNC"
 PEER="$top_srcdir/tests/integration/linux_peer.py"
-SIZE_MB=${SYNFIN_INTEROP_MB:-64}
+SIZE_MB=${SYNFIN_INTEROP_MB:-$(scaled_mb 64)}
 
 make_file "$T/big" "$SIZE_MB"
 make_file "$T/small" 1
