@@ -241,3 +241,80 @@ bool ftp_reply_next_line(const struct ftp_reply *r, size_t *pos,
 	*pos += *len + 1;
 	return true;
 }
+
+/* ---- values carried by replies (SIZE, MDTM) ------------------------------ */
+
+#define MDTM_DIGITS 14u      /* YYYYMMDDHHMMSS */
+#define MDTM_FRACTION_MAX 9u /* ".nnnnnnnnn" at most */
+
+enum ftp_parse ftp_reply_number(const char *msg, size_t len, uint64_t *out)
+{
+	size_t i = 0, digits = 0;
+	uint64_t v = 0;
+
+	while (i < len && msg[i] == ' ')
+		i++;
+	for (; i < len && msg[i] >= '0' && msg[i] <= '9'; i++, digits++) {
+		unsigned d = (unsigned)(msg[i] - '0');
+		if (v > (UINT64_MAX - d) / 10u)
+			return FTP_PARSE_BAD;
+		v = v * 10u + d;
+	}
+	while (i < len && msg[i] == ' ')
+		i++;
+	if (digits == 0 || i != len)
+		return FTP_PARSE_BAD;
+	*out = v;
+	return FTP_PARSE_OK;
+}
+
+static unsigned digits_at(const char *s, size_t n)
+{
+	unsigned v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v = v * 10u + (unsigned)(s[i] - '0');
+	return v;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian, y >= 1970). */
+static int64_t days_from_civil(unsigned y, unsigned m, unsigned d)
+{
+	int64_t yy = (int64_t)y - (m <= 2);
+	int64_t era = yy / 400;
+	int64_t yoe = yy - era * 400;
+	int64_t doy = (153 * (int64_t)(m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+enum ftp_parse ftp_reply_mdtm(const char *msg, size_t len, int64_t *out)
+{
+	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30,
+					  31, 31, 30, 31, 30, 31 };
+	unsigned y, mo, d, h, mi, s;
+	size_t i;
+
+	while (len > 0 && msg[len - 1] == ' ')
+		len--;
+	if (len < MDTM_DIGITS || (len > MDTM_DIGITS &&
+	    (msg[MDTM_DIGITS] != '.' || len == MDTM_DIGITS + 1 ||
+	     len > MDTM_DIGITS + 1 + MDTM_FRACTION_MAX)))
+		return FTP_PARSE_BAD;
+	for (i = 0; i < len; i++)
+		if (i != MDTM_DIGITS && (msg[i] < '0' || msg[i] > '9'))
+			return FTP_PARSE_BAD;
+	y = digits_at(msg, 4);
+	mo = digits_at(msg + 4, 2);
+	d = digits_at(msg + 6, 2);
+	h = digits_at(msg + 8, 2);
+	mi = digits_at(msg + 10, 2);
+	s = digits_at(msg + 12, 2);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    h > 23 || mi > 59 || s > 60)
+		return FTP_PARSE_BAD;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+	return FTP_PARSE_OK;
+}

@@ -79,4 +79,15 @@ enum ftp_parse ftp_reply_feed(struct ftp_reply_parser *p, const uint8_t *buf,
 bool ftp_reply_next_line(const struct ftp_reply *r, size_t *pos,
 			 const char **line, size_t *len);
 
+/* The number a reply carries as its text (the 213 reply to SIZE, RFC
+ * 3659 4): len bytes of msg (the text after "213 "), blanks around the
+ * digits allowed, nothing else. OK, or BAD (no digits, other text, or
+ * over UINT64_MAX). */
+enum ftp_parse ftp_reply_number(const char *msg, size_t len, uint64_t *out);
+
+/* The time in a 213 reply to MDTM (RFC 3659 2.3): YYYYMMDDHHMMSS with
+ * an optional ".fraction", in UTC, as seconds since the epoch. OK, or
+ * BAD (wrong length or characters, a field out of range). */
+enum ftp_parse ftp_reply_mdtm(const char *msg, size_t len, int64_t *out);
+
 #endif /* FTP_REPLY_H */

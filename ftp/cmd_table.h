@@ -35,7 +35,7 @@ struct ftpc_cmd {
 	const char *complete;
 	const char *usage; /* argument words, "" when none                  */
 	const char *help;  /* one line, BSD ftp's wording                   */
-	ftpc_cmd_fn handler; /* NULL: not implemented yet                   */
+	ftpc_cmd_fn handler; /* cmds.h                                     */
 };
 
 enum ftpc_lookup {

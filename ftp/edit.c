@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -33,6 +34,7 @@ struct ftpc_edit {
 	struct event *ev;       /* stdin readable                     */
 	struct event *pending;  /* a buffered line is ready           */
 	bool interactive, rl_on, discarding;
+	bool pollable;          /* epoll works on stdin (not a file)  */
 	enum edit_mode mode;
 	ftpc_input_fn fn;
 	void *ctx;
@@ -68,6 +70,7 @@ static void tty_echo_off(void)
 static void on_fatal_signal(int sig)
 {
 	struct sigaction sa, old;
+	sigset_t set;
 	int was_off = echo_off;
 
 	if (tio_saved)
@@ -75,8 +78,14 @@ static void on_fatal_signal(int sig)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigaction(sig, &sa, &old);
+	/* The handler runs with sig blocked: unblock it, or the raised
+	 * signal stays pending and comes back here on return, forever. */
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 	/* Still here: the signal was SIGTSTP and we were continued. */
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	sigaction(sig, &old, NULL);
 	if (was_off && tio_saved) {
 		struct termios t = orig_tio;
@@ -208,6 +217,31 @@ static void on_stdin(evutil_socket_t fd, short what, void *arg)
 		rl_callback_read_char();
 	else
 		read_plain(e);
+	/* A file never becomes "readable" for epoll: go on reading from
+	 * the loop until the line is complete. */
+	if (!e->pollable && e->mode != MODE_IDLE)
+		event_active(e->ev, EV_READ, 0);
+}
+
+/* epoll refuses regular files and devices such as /dev/null: those are
+ * read without waiting for readiness (they never block). */
+static bool stdin_pollable(void)
+{
+	struct stat st;
+
+	if (isatty(EDIT_FD))
+		return true;
+	if (fstat(EDIT_FD, &st) != 0)
+		return true;
+	return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
+}
+
+static void watch_stdin(struct ftpc_edit *e)
+{
+	if (e->pollable)
+		event_add(e->ev, NULL);
+	else
+		event_active(e->ev, EV_READ, 0);
 }
 
 static void on_pending(evutil_socket_t fd, short what, void *arg)
@@ -215,7 +249,7 @@ static void on_pending(evutil_socket_t fd, short what, void *arg)
 	struct ftpc_edit *e = arg;
 
 	if (e->mode != MODE_IDLE && !take_buffered_line(e))
-		event_add(e->ev, NULL);
+		watch_stdin(e);
 }
 
 /* Completion for libedit: our candidates for the word at the cursor. */
@@ -261,6 +295,7 @@ struct ftpc_edit *ftpc_edit_new(struct event_base *base, const char *prog,
 		return NULL;
 	}
 	e->interactive = interactive;
+	e->pollable = stdin_pollable();
 	e->rc = rc;
 	active = e;
 	if (isatty(EDIT_FD) && tcgetattr(EDIT_FD, &orig_tio) == 0)
@@ -306,7 +341,7 @@ static int start_read(struct ftpc_edit *e, enum edit_mode mode,
 	if (!e->rl_on && memchr(e->buf, '\n', e->len))
 		event_active(e->pending, 0, 0);
 	else
-		event_add(e->ev, NULL);
+		watch_stdin(e);
 	return 0;
 }
 

@@ -43,4 +43,30 @@
 #define FTPC_COMPLETE_DIR_SCAN_MAX 100000u /* local entries read per tab   */
 #define FTPC_RCACHE_NAMES_MAX 100000u    /* cached remote names            */
 
+/* Session (session.c, login.c): timeouts, in milliseconds. Every wait of
+ * the client is bounded by one of these. */
+#define FTPC_CONNECT_TIMEOUT_MS 30000u   /* SYN to established            */
+#define FTPC_IDLE_TIMEOUT_MS 60000u      /* no reply / no data (-q sets)  */
+#define FTPC_ABORT_REPLY_TIMEOUT_MS 10000u /* replies after ABOR          */
+#define FTPC_ABORT_LATE_REPLY_MS 1500u   /* a second reply after ABOR     */
+#define FTPC_QUIT_FIN_WAIT_MS 3000u      /* the server's FIN after 221    */
+#define FTPC_CLOSE_WAIT_MS 3000u         /* our FIN acknowledged          */
+#define FTPC_FLUSH_TIMEOUT_MS 5000u      /* control output drained        */
+#define FTPC_SECONDS_MAX 86400u          /* -q and timeouts, at most      */
+
+/* Control connection. */
+#define FTPC_CMD_MAX (FTPC_LINE_MAX + 64u) /* one command line sent       */
+#define FTPC_USER_MAX 256u               /* user names typed or in .netrc */
+#define FTPC_PROBE_TRIES 16u             /* default address: ARP probing  */
+#define FTPC_DEFAULT_ADDR "76.88.16.104/24" /* the seed's client          */
+
+/* Data transfers (datachan.c, transfer.c). */
+#define FTPC_IO_CHUNK (64u * 1024u)      /* bytes per read/ts_recv/write  */
+#define FTPC_LISTEN_BACKLOG 1            /* active mode: one connection   */
+#define FTPC_ACCEPT_REFUSED_MAX 8u       /* foreign connects refused      */
+#define FTPC_NAMES_BYTES_MAX (16u * 1024u * 1024u) /* NLST kept in memory */
+#define FTPC_NAMES_MAX 100000u           /* names of one mget/mdelete     */
+#define FTPC_PART_SUFFIX ".part"         /* .NAME.part: partial download  */
+#define FTPC_PATH_MAX 4096u              /* local path names              */
+
 #endif /* FTPC_LIMITS_H */

@@ -288,6 +288,45 @@ START_TEST(test_parse_names_are_distinct)
 }
 END_TEST
 
+START_TEST(test_size_number_is_digits_only)
+{
+	uint64_t v = 0;
+
+	ck_assert_int_eq(ftp_reply_number("4194304", 7, &v), FTP_PARSE_OK);
+	ck_assert_uint_eq(v, 4194304u);
+	ck_assert_int_eq(ftp_reply_number(" 12 ", 4, &v), FTP_PARSE_OK);
+	ck_assert_uint_eq(v, 12u);
+	ck_assert_int_eq(ftp_reply_number("", 0, &v), FTP_PARSE_BAD);
+	ck_assert_int_eq(ftp_reply_number("12 bytes", 8, &v), FTP_PARSE_BAD);
+	ck_assert_int_eq(ftp_reply_number("-1", 2, &v), FTP_PARSE_BAD);
+	ck_assert_int_eq(ftp_reply_number("18446744073709551615", 20, &v),
+			 FTP_PARSE_OK);
+	ck_assert_int_eq(ftp_reply_number("18446744073709551616", 20, &v),
+			 FTP_PARSE_BAD);
+}
+END_TEST
+
+START_TEST(test_mdtm_time_is_utc_and_checked)
+{
+	int64_t t = 0;
+
+	ck_assert_int_eq(ftp_reply_mdtm("19700101000000", 14, &t),
+			 FTP_PARSE_OK);
+	ck_assert_int_eq(t, 0);
+	ck_assert_int_eq(ftp_reply_mdtm("20240229123456.789", 18, &t),
+			 FTP_PARSE_OK);
+	ck_assert_int_eq(t, 1709210096);
+	ck_assert_int_eq(ftp_reply_mdtm("20241301000000", 14, &t),
+			 FTP_PARSE_BAD);
+	ck_assert_int_eq(ftp_reply_mdtm("2024010100000", 13, &t),
+			 FTP_PARSE_BAD);
+	ck_assert_int_eq(ftp_reply_mdtm("2024010100000x", 14, &t),
+			 FTP_PARSE_BAD);
+	ck_assert_int_eq(ftp_reply_mdtm("20240101000000.", 15, &t),
+			 FTP_PARSE_BAD);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ftp_reply");
@@ -311,6 +350,8 @@ int main(void)
 	tcase_add_test(tc, test_line_at_limit_is_ok_and_one_more_is_too_long);
 	tcase_add_test(tc, test_reset_drops_partial_reply);
 	tcase_add_test(tc, test_parse_names_are_distinct);
+	tcase_add_test(tc, test_size_number_is_digits_only);
+	tcase_add_test(tc, test_mdtm_time_is_utc_and_checked);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

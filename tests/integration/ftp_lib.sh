@@ -1,0 +1,176 @@
+# tests/integration/ftp_lib.sh - shared by the ftp client's integration
+# tests (source after tests/lib.sh):
+#
+#   ftp_net_setup        two namespaces joined by a veth: the server side
+#                        ($NS_SRV, Linux TCP, 76.88.16.16/24 on $IF_SRV) and
+#                        the client side ($NS_CLI, $IF_CLI with no address:
+#                        the stack owns 76.88.16.104 there);
+#   ftp_run NAME DIR [ARGS]  runs synfin's ftp in directory DIR, in $NS_CLI
+#                        on packet:$IF_CLI, with commands from stdin;
+#                        output in $T/NAME.out, exit status in FTP_RC
+#                        (bounded by FTP_TIMEOUT seconds);
+#   ftp_common_script    the scenario run against every server.
+
+SRV_IP=76.88.16.16
+CLI_ADDR=76.88.16.104/24
+FTP_TIMEOUT=${FTP_TIMEOUT:-40}
+
+ftp_net_setup() {
+	need_root
+	need_built "$FTP"
+	NS_SRV=$(netns_new s) || exit 1
+	NS_CLI=$(netns_new c) || exit 1
+	IF_SRV="${TAG}s"
+	IF_CLI="${TAG}c"
+	veth_new "$NS_SRV" "$IF_SRV" "$NS_CLI" "$IF_CLI"
+	ip -n "$NS_SRV" addr add "$SRV_IP/24" dev "$IF_SRV"
+	# DESIGN.md pitfall: the kernel leaves TCP checksums to offload on
+	# a veth; the stack accepts those frames, but pcaps read better.
+	in_ns "$NS_SRV" ethtool -K "$IF_SRV" tx off >/dev/null 2>&1 || true
+}
+
+# ftp_run NAME DIR [ARGS...] < commands
+ftp_run() {
+	local name=$1 dir=$2
+	shift 2
+	FTP_RC=0
+	(cd "$dir" && exec timeout -k 5 "$FTP_TIMEOUT" ip netns exec "$NS_CLI" \
+		"$FTP" --link "packet:$IF_CLI" --address "$CLI_ADDR" "$@") \
+		>"$T/$name.out" 2>&1 || FTP_RC=$?
+	[ "$FTP_RC" = 124 ] && fail "ftp ($name) did not finish within ${FTP_TIMEOUT}s"
+	return 0
+}
+
+# ftp_expect_ok NAME: the run succeeded.
+ftp_expect_ok() {
+	[ "$FTP_RC" = 0 ] || fail "ftp ($1) exited $FTP_RC; see $T/$1.out"
+}
+
+# Local files for the scenario: big (random), text (LF lines), 50 small.
+ftp_make_files() {
+	L="$T/local"
+	mkdir -p "$L/many" "$L/back" "$L/mback"
+	make_file "$L/big" 4
+	/usr/bin/python3 - "$L/text.txt" <<'PYEOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(2000):
+        f.write("line %d of the ascii test\n" % i)
+PYEOF
+	for i in $(seq -w 1 50); do
+		head -c $((1000 + 10#$i * 37)) /dev/urandom >"$L/many/m$i.dat"
+	done
+}
+
+# The scenario: REMOTE_DIR is a writable directory on the server, relative
+# to the login directory; LOGIN is the `user` line. SRV_ROOT is where the
+# server keeps REMOTE_DIR's files, to compare with.
+ftp_common_script() {
+	local mode
+	ftp_make_files
+	for mode in passive active; do
+		log "$mode: login, ls, dir, cd, put, get, ascii, rename, ..."
+		rm -f "$L/back/"*
+		ftp_run "$mode" "$L" -n -v "$SRV_IP" <<EOF
+$LOGIN
+$([ $mode = passive ] && echo "passive on" || echo active)
+ls
+dir
+cd $REMOTE_DIR
+pwd
+put big big.$mode
+put text.txt
+system
+size big.$mode
+get big.$mode back/big
+ascii
+get text.txt back/text.crlf
+put text.txt text.ascii
+binary
+get text.ascii back/text.ascii.bin
+mkdir newdir.$mode
+rmdir newdir.$mode
+put text.txt r.$mode
+rename r.$mode r2.$mode
+get r2.$mode back/r2
+delete r2.$mode
+status
+bye
+EOF
+		ftp_expect_ok "$mode"
+		assert_same_file "$L/big" "$L/back/big"
+		assert_same_file "$L/text.txt" "$L/back/r2"
+		assert_same_file "$L/text.txt" "$SRV_ROOT/$REMOTE_DIR/text.txt"
+		# ASCII get of an LF file: LF locally again (CRLF on the wire).
+		assert_same_file "$L/text.txt" "$L/back/text.crlf"
+		# ASCII put: the server stores its own line ends (LF on Unix).
+		assert_same_file "$L/text.txt" "$L/back/text.ascii.bin"
+		[ ! -e "$SRV_ROOT/$REMOTE_DIR/r2.$mode" ] || fail "delete did not delete"
+		[ ! -e "$SRV_ROOT/$REMOTE_DIR/newdir.$mode" ] || fail "rmdir did not remove"
+		assert_grep "$T/$mode.out" "^Connected to $SRV_IP"
+		assert_no_grep "$T/$mode.out" "^ftp: "
+		ls "$L"/.*.part >/dev/null 2>&1 && fail "a .part file was left behind"
+	done
+	ftp_mget_mput
+	ftp_reget
+}
+
+ftp_mget_mput() {
+	log "mput and mget of 50 files"
+	ftp_run many "$L/many" -n -i "$SRV_IP" <<EOF
+$LOGIN
+binary
+cd $REMOTE_DIR
+mkdir many
+cd many
+mput m*.dat
+lcd ../mback
+mget m*.dat
+bye
+EOF
+	ftp_expect_ok many
+	local f n=0
+	for f in "$L"/many/m*.dat; do
+		assert_same_file "$f" "$SRV_ROOT/$REMOTE_DIR/many/$(basename "$f")"
+		assert_same_file "$f" "$L/mback/$(basename "$f")"
+		n=$((n + 1))
+	done
+	[ "$n" = 50 ] || fail "expected 50 files, found $n"
+}
+
+part_bigger_than() {
+	[ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -gt "$2" ]
+}
+
+# A get interrupted by killing the client leaves only .big.part; reget
+# resumes it with REST.
+ftp_reget() {
+	log "reget after an interrupted get"
+	mkdir -p "$L/re"
+	printf '%s\nbinary\ncd %s\nrate get 512k\nget big.passive big\nbye\n' \
+		"$LOGIN" "$REMOTE_DIR" >"$T/cut.cmds"
+	cd "$L/re" || fail "no $L/re"
+	# (A background job's stdin is /dev/null unless redirected in it.)
+	bg_start "$T/cut.out" sh -c 'exec "$@" <"$0"' "$T/cut.cmds" \
+		ip netns exec "$NS_CLI" "$FTP" --link "packet:$IF_CLI" \
+		--address "$CLI_ADDR" -n "$SRV_IP"
+	cd - >/dev/null || fail "cannot return to the previous directory"
+	wait_until 20 part_bigger_than "$L/re/.big.part" 600000
+	bg_stop "$BG_PID" TERM || true
+	[ ! -e "$L/re/big" ] || fail "an interrupted get left a file under the final name"
+	[ -s "$L/re/.big.part" ] || fail "no partial download kept (.big.part)"
+	local partial
+	partial=$(stat -c %s "$L/re/.big.part")
+	log "partial: $partial bytes"
+	ftp_run reget "$L/re" -n -d "$SRV_IP" <<EOF
+$LOGIN
+binary
+cd $REMOTE_DIR
+reget big.passive big
+bye
+EOF
+	ftp_expect_ok reget
+	assert_grep "$T/reget.out" "^---> REST $partial\$" "reget did not send REST $partial"
+	assert_same_file "$L/big" "$L/re/big"
+	[ ! -e "$L/re/.big.part" ] || fail "the .part file stayed after reget"
+}
