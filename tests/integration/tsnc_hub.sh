@@ -1,0 +1,92 @@
+#!/bin/bash
+# tsnc_hub.sh - two tsnc processes on a private hub (no root, no real
+# network):
+#   1. 64 MiB (a quarter under the sanitizers) each way, byte-exact
+#      (SHA-256);
+#   2. a connect to a port nobody listens on fails with the RST message;
+#   3. a third, promiscuous port (linkprobe sniff) sees the conversation:
+#      the handshake, both FINs and every payload byte;
+#   4. every hub port is gone after the processes end, also after SIGTERM.
+. "$top_srcdir/tests/lib.sh"
+
+PROBE="$top_builddir/tests/integration/linkprobe"
+need_built "$TSNC" "$PROBE"
+
+SRV=(--link "hub:$HUB" --address 76.88.16.16/24)
+CLI=(--link "hub:$HUB" --address 76.88.16.104/24)
+MIB=$(scaled_mb 64)
+
+ports() { find "$HUB" -name 'port-*.sock' | wc -l; }
+
+# --- 1. 64 MiB each way ----------------------------------------------------
+# transfer NAME SERVER_OPT CLIENT_OPT: the server's stdin/stdout are
+# $T/NAME.down / $T/NAME.srv, the client's $T/NAME.up / $T/NAME.cli.
+transfer() {
+	local name=$1 sopt=$2 copt=$3 t0 t1 ms
+	bg_start "$T/$name.srv.err" bash -c 'exec "$0" "$@" <"'"$T/$name.down"'" >"'"$T/$name.srv"'"' \
+		"$TSNC" -l $sopt -v --stats "${SRV[@]}" 9000
+	local pid=$BG_PID
+	wait_until 10 grep -q "listening on" "$T/$name.srv.err"
+	t0=$(date +%s%N)
+	timeout 120 "$TSNC" $copt -v --stats "${CLI[@]}" 76.88.16.16 9000 \
+		<"$T/$name.up" >"$T/$name.cli" 2>"$T/$name.cli.err" ||
+		fail "$name: client exited with status $? (see $T/$name.cli.err)"
+	t1=$(date +%s%N)
+	bg_wait "$pid" 30 || fail "$name: server exited with status $?"
+	ms=$(((t1 - t0) / 1000000))
+	log "$name: $MIB MiB in $ms ms ($((MIB * 8389 / (ms + 1))) Mbit/s)"
+}
+make_file "$T/up.up" "$MIB"
+: >"$T/up.down"
+transfer up -d ""
+assert_same_file "$T/up.up" "$T/up.srv"
+make_file "$T/down.down" "$MIB"
+: >"$T/down.up"
+transfer down "" -d
+assert_same_file "$T/down.down" "$T/down.cli"
+rm -f "$T"/up.* "$T"/down.*
+
+# --- 2. nobody listens: RST, and a clear message ---------------------------
+# The station is there (listening on another port); port 9001 is closed.
+bg_start "$T/host.err" "$TSNC" -l -k -d -v "${SRV[@]}" 9000
+HOST_PID=$BG_PID
+wait_until 10 grep -q "listening on" "$T/host.err"
+rc=0
+timeout 20 "$TSNC" "${CLI[@]}" 76.88.16.16 9001 </dev/null >"$T/refused.err" 2>&1 ||
+	rc=$?
+bg_stop "$HOST_PID" TERM || true
+[ "$rc" = 1 ] || fail "connect to a closed port: exit $rc, expected 1"
+assert_grep "$T/refused.err" \
+	"^tsnc: connect to 76\.88\.16\.16:9001: connection refused \(RST received\): nothing listens on that port$"
+log "closed port: $(cat "$T/refused.err")"
+
+# --- 3. a promiscuous third port sees the conversation ----------------------
+bg_start "$T/sniff.out" "$PROBE" sniff "hub:$HUB" 60
+SNIFF_PID=$BG_PID
+wait_until 10 grep -q sniffing "$T/sniff.out"
+head -c 100000 /dev/urandom >"$T/small.bin"
+bg_start "$T/srv2.err" bash -c 'exec "$0" "$@" >"'"$T/small.out"'"' \
+	"$TSNC" -l -d -v "${SRV[@]}" 9002
+SRV_PID=$BG_PID
+wait_until 10 grep -q "listening on" "$T/srv2.err"
+timeout 30 "$TSNC" "${CLI[@]}" 76.88.16.16 9002 <"$T/small.bin" >/dev/null 2>"$T/cli2.err" ||
+	fail "small transfer: client failed (see $T/cli2.err)"
+bg_wait "$SRV_PID" 30 || fail "small transfer: server failed (see $T/srv2.err)"
+assert_same_file "$T/small.bin" "$T/small.out"
+bg_stop "$SNIFF_PID" TERM || true
+assert_grep "$T/sniff.out" "syn=1 synack=1 fin=2 rst=0" \
+	"the sniffer did not see one handshake and two FINs: $(tail -1 "$T/sniff.out")"
+# Retransmissions may repeat bytes, never lose them.
+seen=$(sed -n 's/.*payload=\([0-9]*\).*/\1/p' "$T/sniff.out")
+[ "${seen:-0}" -ge 100000 ] || fail "the sniffer saw $seen payload bytes of 100000"
+log "sniffer: $(tail -1 "$T/sniff.out")"
+
+# --- 4. ports are removed, also after SIGTERM --------------------------------
+[ "$(ports)" = 0 ] || fail "hub ports left behind: $(ls "$HUB")"
+bg_start "$T/srv3.err" "$TSNC" -l -d -v "${SRV[@]}" 9003
+SRV_PID=$BG_PID
+wait_until 10 grep -q "listening on" "$T/srv3.err"
+[ "$(ports)" = 1 ] || fail "expected one hub port while listening"
+bg_stop "$SRV_PID" TERM || true
+[ "$(ports)" = 0 ] || fail "SIGTERM left the hub port behind: $(ls "$HUB")"
+log "hub ports removed on exit and on SIGTERM"
