@@ -252,12 +252,44 @@ static int cmd_syn(struct ts_link *l, unsigned secs)
 
 /* ---- arp / ping: ask the kernel behind a TAP or TUN device ----------------- */
 
-static void arp_request(struct ts_link *l, uint32_t sender, uint32_t target)
+/* A request to the kernel and the reply it must bring. The builder writes
+ * the request into buf and returns its length; the matcher says whether a
+ * received frame is the reply (and prints it). */
+struct ask {
+	size_t (*build)(const struct ask *a, struct ts_link *l, uint8_t *buf);
+	bool (*match)(const struct ask *a, const uint8_t *f, size_t n);
+	uint32_t src, dst;
+};
+
+/* Sends the request once a second until the reply comes or secs pass. */
+static int ask_kernel(struct ts_link *l, const struct ask *a, unsigned secs)
+{
+	uint64_t end = now_ms() + secs * 1000u;
+	uint8_t f[TS_FRAME_MAX], req[128];
+	ssize_t n;
+
+	while (now_ms() < end && !stop) {
+		uint64_t resend = now_ms() + 1000u;
+
+		ts_link_send(l, req, a->build(a, l, req));
+		while ((n = next_frame(l, f, NULL, resend < end ? resend : end)) > 0)
+			if (a->match(a, f, (size_t)n))
+				return 0;
+	}
+	return 1;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)rd16(p) << 16 | rd16(p + 2);
+}
+
+static size_t arp_build(const struct ask *a, struct ts_link *l, uint8_t *f)
 {
 	struct ts_link_info info;
-	uint8_t f[60] = { 0 };
 
 	ts_link_get_info(l, &info);
+	memset(f, 0, 60);
 	memset(f, 0xff, 6);
 	memcpy(f + 6, info.mac, 6);
 	wr16(f + 12, 0x0806);
@@ -267,79 +299,77 @@ static void arp_request(struct ts_link *l, uint32_t sender, uint32_t target)
 	f[19] = 4;
 	wr16(f + 20, 1);          /* request */
 	memcpy(f + 22, info.mac, 6);
-	wr32(f + 28, sender);
-	wr32(f + 38, target);
-	ts_link_send(l, f, sizeof(f));
+	wr32(f + 28, a->src);
+	wr32(f + 38, a->dst);
+	return 60;
+}
+
+static bool arp_match(const struct ask *a, const uint8_t *f, size_t n)
+{
+	char ip[16];
+
+	if (n < 42 || rd16(f + 12) != 0x0806 || rd16(f + 20) != 2 ||
+	    rd32(f + 28) != a->dst)
+		return false;
+	printf("arp reply: %s is-at %02x:%02x:%02x:%02x:%02x:%02x\n",
+	       ts_ipv4_str(a->dst, ip), f[22], f[23], f[24], f[25], f[26], f[27]);
+	return true;
+}
+
+static size_t echo_build(const struct ask *a, struct ts_link *l, uint8_t *p)
+{
+	size_t i, len = 84;
+
+	(void)l;
+	memset(p, 0, len);
+	p[0] = 0x45;
+	wr16(p + 2, (uint16_t)len);
+	wr16(p + 4, 0x5150);
+	p[8] = 64;
+	p[9] = 1;                 /* ICMP */
+	wr32(p + 12, a->src);
+	wr32(p + 16, a->dst);
+	wr16(p + 10, csum(p, 20));
+	p[20] = 8;                /* echo request */
+	wr16(p + 24, 0x7370);     /* id */
+	wr16(p + 26, 1);          /* sequence */
+	for (i = 28; i < len; i++)
+		p[i] = (uint8_t)i;
+	wr16(p + 22, csum(p + 20, len - 20));
+	return len;
+}
+
+static bool echo_match(const struct ask *a, const uint8_t *p, size_t n)
+{
+	char ip[16];
+
+	if (n < 28 || p[0] != 0x45 || p[9] != 1 || p[20] != 0 ||
+	    rd32(p + 12) != a->dst)
+		return false;
+	printf("echo reply from %s\n", ts_ipv4_str(a->dst, ip));
+	return true;
 }
 
 static int cmd_arp(struct ts_link *l, uint32_t sender, uint32_t target,
 		   unsigned secs)
 {
-	uint64_t end = now_ms() + secs * 1000u;
-	uint8_t f[TS_FRAME_MAX];
+	struct ask a = { arp_build, arp_match, sender, target };
 	char ip[16];
-	ssize_t n;
 
-	while (now_ms() < end && !stop) {
-		uint64_t resend = now_ms() + 1000u;
-
-		arp_request(l, sender, target);
-		while ((n = next_frame(l, f, NULL, resend < end ? resend : end)) > 0) {
-			if (n < 42 || rd16(f + 12) != 0x0806 || rd16(f + 20) != 2 ||
-			    ((uint32_t)rd16(f + 28) << 16 | rd16(f + 30)) != target)
-				continue;
-			printf("arp reply: %s is-at %02x:%02x:%02x:%02x:%02x:%02x\n",
-			       ts_ipv4_str(target, ip), f[22], f[23], f[24], f[25],
-			       f[26], f[27]);
-			return 0;
-		}
-	}
+	if (ask_kernel(l, &a, secs) == 0)
+		return 0;
 	printf("no ARP reply from %s\n", ts_ipv4_str(target, ip));
 	return 1;
-}
-
-static void echo_request(struct ts_link *l, uint32_t src, uint32_t dst)
-{
-	uint8_t p[84] = { 0 };
-	size_t i;
-
-	p[0] = 0x45;
-	wr16(p + 2, sizeof(p));
-	wr16(p + 4, 0x5150);
-	p[8] = 64;
-	p[9] = 1;                 /* ICMP */
-	wr32(p + 12, src);
-	wr32(p + 16, dst);
-	wr16(p + 10, csum(p, 20));
-	p[20] = 8;                /* echo request */
-	wr16(p + 24, 0x7370);     /* id */
-	wr16(p + 26, 1);          /* sequence */
-	for (i = 28; i < sizeof(p); i++)
-		p[i] = (uint8_t)i;
-	wr16(p + 22, csum(p + 20, sizeof(p) - 20));
-	ts_link_send(l, p, sizeof(p));
 }
 
 static int cmd_ping(struct ts_link *l, uint32_t src, uint32_t dst,
 		    unsigned secs)
 {
-	uint64_t end = now_ms() + secs * 1000u;
-	uint8_t p[TS_FRAME_MAX];
+	struct ask a = { echo_build, echo_match, src, dst };
 	char ip[16];
-	ssize_t n;
 
-	while (now_ms() < end && !stop) {
-		uint64_t resend = now_ms() + 1000u;
-
-		echo_request(l, src, dst);
-		while ((n = next_frame(l, p, NULL, resend < end ? resend : end)) > 0) {
-			if (n < 28 || p[0] != 0x45 || p[9] != 1 || p[20] != 0 ||
-			    ((uint32_t)rd16(p + 12) << 16 | rd16(p + 14)) != dst)
-				continue;
-			printf("echo reply from %s\n", ts_ipv4_str(dst, ip));
-			return 0;
-		}
-	}
+	if (ask_kernel(l, &a, secs) == 0)
+		return 0;
 	printf("no echo reply from %s\n", ts_ipv4_str(dst, ip));
 	return 1;
 }
