@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,27 +124,18 @@ int ftpc_cmd_put(struct ftpc_session *s, int argc, char **argv)
 
 /* ---- multiple files ------------------------------------------------------- */
 
-int ftpc_remote_names(struct ftpc_session *s, const char *pattern,
-		      char ***names, size_t *n, char **mem)
+/* Splits NLST output (in mem, from the transfer) into lines. */
+static int split_names(struct ftpc_session *s, char *mem, char ***names,
+		       size_t *n)
 {
-	struct ftpc_xfer x = { .verb = "NLST", .arg = pattern, .ascii = true };
-	char *p, *line, *save = NULL, **v = NULL;
+	char *line, *save = NULL, **v = NULL;
 	size_t count = 0;
 
-	*names = NULL;
-	*n = 0;
-	*mem = NULL;
-	if (ftpc_transfer(s, &x) != 0) {
-		free(x.mem);
-		return -1;
-	}
-	p = x.mem ? x.mem : (char *)"";
-	for (line = strtok_r(p, "\n", &save); line && count < FTPC_NAMES_MAX;
+	for (line = strtok_r(mem, "\n", &save); line && count < FTPC_NAMES_MAX;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char **nv = realloc(v, (count + 1) * sizeof(*v));
 		if (!nv) {
 			free(v);
-			free(x.mem);
 			ftpc_err(s, "out of memory for the list of names");
 			return -1;
 		}
@@ -152,8 +144,73 @@ int ftpc_remote_names(struct ftpc_session *s, const char *pattern,
 	}
 	*names = v;
 	*n = count;
-	*mem = x.mem;
 	return 0;
+}
+
+/* Keeps the names whose last component matches pat, as dir/name. */
+static int filter_names(struct ftpc_session *s, const char *dir,
+			const char *pat, char **names, size_t *n, char **mem)
+{
+	size_t i, k = 0, dlen = dir ? strlen(dir) : 0, total = 0;
+	char *out, *p;
+
+	for (i = 0; i < *n; i++)
+		total += dlen + 2 + strlen(names[i]);
+	out = malloc(total + 1);
+	if (!out) {
+		ftpc_err(s, "out of memory for the list of names");
+		return -1;
+	}
+	for (i = 0, p = out; i < *n; i++) {
+		const char *b = strrchr(names[i], '/');
+
+		b = b ? b + 1 : names[i];
+		if (fnmatch(pat, b, FNM_PERIOD) != 0)
+			continue;
+		names[k++] = p;
+		p += sprintf(p, "%s%s%s", dir ? dir : "", dir ? "/" : "", b) + 1;
+	}
+	free(*mem);
+	*mem = out;
+	*n = k;
+	return 0;
+}
+
+int ftpc_remote_names(struct ftpc_session *s, const char *pattern,
+		      char ***names, size_t *n, char **mem)
+{
+	struct ftpc_xfer x = { .verb = "NLST", .arg = pattern, .ascii = true };
+	char dir[FTPC_PATH_MAX];
+	const char *slash, *pat = NULL;
+
+	*names = NULL;
+	*n = 0;
+	/* Globs are matched here: many servers (pyftpdlib) take NLST's
+	 * argument as a plain path. */
+	if (pattern && strpbrk(pattern, "*?[")) {
+		slash = strrchr(pattern, '/');
+		pat = slash ? slash + 1 : pattern;
+		snprintf(dir, sizeof(dir), "%.*s",
+			 slash ? (int)(slash - pattern) : 0, pattern);
+		x.arg = slash ? (dir[0] ? dir : "/") : NULL;
+	}
+	*mem = NULL;
+	if (ftpc_transfer(s, &x) != 0 ||
+	    split_names(s, x.mem ? x.mem : (char *)"", names, n) != 0) {
+		free(x.mem);
+		return -1;
+	}
+	*mem = x.mem;
+	if (pat && filter_names(s, x.arg, pat, *names, n, mem) != 0) {
+		free(*names);
+		free(*mem);
+		*names = NULL;
+		*mem = NULL;
+		return -1;
+	}
+	if (pat && *n == 0)
+		ftpc_err(s, "%s: no remote file matches", pattern);
+	return pat && *n == 0 ? -1 : 0;
 }
 
 /* SECURITY: a name from the server becomes a local path in mget: no
