@@ -61,7 +61,7 @@ static void tty_echo_off(void)
 
 	t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
 	t.c_lflag |= ECHONL;
-	tcsetattr(EDIT_FD, TCSAFLUSH, &t);
+	tcsetattr(EDIT_FD, TCSANOW, &t);
 	echo_off = 1;
 }
 
@@ -362,10 +362,12 @@ int ftpc_edit_read_password(struct ftpc_edit *e, const char *prompt,
 {
 	if (e->mode != MODE_IDLE)
 		return -1;
-	fputs(prompt, stdout);
-	fflush(stdout);
+	/* Echo goes off before the prompt shows, so nothing typed after
+	 * it is echoed; type-ahead is kept (TCSANOW, not TCSAFLUSH). */
 	if (tio_saved)
 		tty_echo_off();
+	fputs(prompt, stdout);
+	fflush(stdout);
 	return start_read(e, MODE_PASSWORD, fn, ctx);
 }
 
