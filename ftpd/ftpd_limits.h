@@ -43,6 +43,53 @@
 #define FTPD_TELNET_OUT_MAX 48u           /* queued WONT/DONT refusal bytes */
 #define FTPD_HELP_PER_LINE 8              /* verbs per line of HELP        */
 
+/* ---- the daemon (server.c, session.c, datachan.c, transfer.c) ------------ */
+#define FTPD_LISTEN_BACKLOG 1024          /* control connections queued    */
+#define FTPD_ACCEPTS_PER_EVENT 64         /* taken per accept event        */
+#define FTPD_CMDS_PER_EVENT 16            /* commands run per read event,  */
+                                          /* then the loop serves others   */
+#define FTPD_REPLY_TEXT_MAX (3 * PATH_MAX) /* text of one reply (quoted    */
+                                          /* paths of up to PATH_MAX)      */
+#define FTPD_REPLY_MAX (2 * FTPD_REPLY_TEXT_MAX) /* formatted, with CRLFs */
+#define FTPD_OUTPUT_HIGH (256 * 1024)     /* queued reply bytes that stop  */
+                                          /* reading commands (a client    */
+                                          /* that never reads)             */
+#define FTPD_CTRL_BUF (64 * 1024)         /* control socket send/receive   */
+                                          /* buffer limit (allocated lazily) */
+#define FTPD_QUIT_LINGER_MS 5000          /* after 221/421: wait this long */
+                                          /* for the client's FIN          */
+#define FTPD_CLOSE_POLL_MS 50            /* closing: checks for both FINs  */
+#define FTPD_SHUTDOWN_GRACE_MS 5000       /* SIGTERM: transfers may finish */
+#define FTPD_SHUTDOWN_DRAIN_MS 200        /* then last ACKs leave          */
+#define FTPD_SITE_IDLE_MIN_S 30           /* SITE IDLE lower bound         */
+#define FTPD_FILE_MODE 0644               /* new files (before the umask)  */
+#define FTPD_DIR_MODE 0755                /* new directories               */
+#define FTPD_UMASK 022
+#define FTPD_STOU_NAME "ftpd.upload"      /* STOU without a name           */
+#define FTPD_ROOTS_MAX (USERS_MAX + FTPD_VHOSTS_MAX + 2) /* open roots     */
+
+/* Logins (auth.c, cmd_auth.c): the n-th failure of a session is answered
+ * FTPD_LOGIN_DELAY_BASE_MS << (n - 1) after the PASS, at most
+ * FTPD_LOGIN_DELAY_MAX_MS. Password checks run on worker threads. */
+#define FTPD_LOGIN_DELAY_BASE_MS 1000
+#define FTPD_LOGIN_DELAY_MAX_MS 8000
+#define FTPD_AUTH_WORKERS 2
+#define FTPD_AUTH_QUEUE_MAX 1024          /* checks waiting; more: 421     */
+
+/* Data connections (datachan.c). */
+#define FTPD_DATA_PORT 20                 /* RFC 959 ftp-data              */
+#define FTPD_PORT_MIN 1024                /* SECURITY: PORT/EPRT below are */
+                                          /* refused (no bounce to services) */
+#define FTPD_PASV_TRIES 64                /* ports of the range tried      */
+#define FTPD_PASV_BACKLOG 4
+
+/* Transfers (transfer.c). A transfer holds one buffer of
+ * FTPD_XFER_CHUNK bytes (two more for TYPE A) only while it runs. */
+#define FTPD_XFER_CHUNK (64 * 1024)
+#define FTPD_XFER_BURST (8 * 1024 * 1024) /* bytes per event, then yield   */
+#define FTPD_RATE_BURST_MS 100            /* rate limits allow this much   */
+                                          /* time's worth of bytes at once */
+
 /* ---- listings (listing.c) ---------------------------------------------- */
 #define FTPD_LIST_ENTRIES_DEFAULT 10000   /* max_list_entries default      */
 #define FTPD_LIST_ENTRIES_LIMIT 1000000

@@ -77,11 +77,11 @@ START_TEST(test_login_required_is_530)
 	ck_assert_uint_eq(check("RETR", "a"), 530);
 	ck_assert_str_eq(text, "Please log in with USER and PASS.");
 	ck_assert_uint_eq(check("CWD", "/"), 530);
-	/* These pass every check and meet the missing handler: 502. */
-	ck_assert_uint_eq(check("USER", "ftp"), 502);
-	ck_assert_uint_eq(check("FEAT", NULL), 502);
-	ck_assert_uint_eq(check("QUIT", NULL), 502);
-	ck_assert_uint_eq(check("HOST", "ftp.example.org"), 502);
+	/* These pass every check: 0, the handler runs. */
+	ck_assert_uint_eq(check("USER", "ftp"), 0);
+	ck_assert_uint_eq(check("FEAT", NULL), 0);
+	ck_assert_uint_eq(check("QUIT", NULL), 0);
+	ck_assert_uint_eq(check("HOST", "ftp.example.org"), 0);
 }
 END_TEST
 
@@ -92,8 +92,9 @@ START_TEST(test_tls_first_when_required)
 	ck_assert_uint_eq(check("ACCT", "x"), 530);
 	ck_assert_str_eq(text, "Secure the connection with AUTH TLS first.");
 	ck_assert_uint_eq(check("LIST", NULL), 530);
+	/* FTPS is not there yet: AUTH meets the missing handler. */
 	ck_assert_uint_eq(check("AUTH", "TLS"), 502);
-	ck_assert_uint_eq(check("USER", "ftp"), 502);
+	ck_assert_uint_eq(check("USER", "ftp"), 0);
 }
 END_TEST
 
@@ -103,13 +104,13 @@ START_TEST(test_sequence_rules_are_503)
 	ck_assert_uint_eq(check("PASS", "x"), 503);
 	ck_assert_str_eq(text, "Log in with USER first.");
 	st.prev = ftpd_cmd_find("USER", 4);
-	ck_assert_uint_eq(check("PASS", "x"), 502);
+	ck_assert_uint_eq(check("PASS", "x"), 0);
 	st.logged_in = true;
 	st.prev = ftpd_cmd_find("NOOP", 4);
 	ck_assert_uint_eq(check("RNTO", "b"), 503);
 	ck_assert_str_eq(text, "Bad sequence of commands: RNFR first.");
 	st.prev = ftpd_cmd_find("RNFR", 4);
-	ck_assert_uint_eq(check("RNTO", "b"), 502);
+	ck_assert_uint_eq(check("RNTO", "b"), 0);
 }
 END_TEST
 
@@ -122,19 +123,19 @@ START_TEST(test_argument_rules_are_501_with_syntax)
 	ck_assert_uint_eq(check("REST", "12a"), 501);
 	ck_assert_uint_eq(check("REST", "-1"), 501);
 	ck_assert_uint_eq(check("REST", "12345678901234567890"), 501);
-	ck_assert_uint_eq(check("REST", "5368709120"), 502);
-	ck_assert_uint_eq(check("LIST", NULL), 502);
-	ck_assert_uint_eq(check("LIST", "-la"), 502);
+	ck_assert_uint_eq(check("REST", "5368709120"), 0);
+	ck_assert_uint_eq(check("LIST", NULL), 0);
+	ck_assert_uint_eq(check("LIST", "-la"), 0);
 	ck_assert_uint_eq(check("SITE", NULL), 501);
 	st.prev = ftpd_cmd_find("USER", 4);
-	ck_assert_uint_eq(check("PASS", NULL), 502);
+	ck_assert_uint_eq(check("PASS", NULL), 0);
 }
 END_TEST
 
 START_TEST(test_permissions_are_550)
 {
 	st.perms = FTPD_PERM_READ | FTPD_PERM_LIST;
-	ck_assert_uint_eq(check("RETR", "a"), 502);
+	ck_assert_uint_eq(check("RETR", "a"), 0);
 	ck_assert_uint_eq(check("STOR", "a"), 550);
 	ck_assert_str_eq(text, "Permission denied.");
 	ck_assert_uint_eq(check("APPE", "a"), 550);
@@ -146,7 +147,7 @@ START_TEST(test_permissions_are_550)
 	st.perms = 0;
 	ck_assert_uint_eq(check("RETR", "a"), 550);
 	ck_assert_uint_eq(check("NLST", NULL), 550);
-	ck_assert_uint_eq(check("CWD", "a"), 502);
+	ck_assert_uint_eq(check("CWD", "a"), 0);
 }
 END_TEST
 
@@ -208,8 +209,11 @@ START_TEST(test_help_lists_every_command_in_order)
 	ck_assert_int_eq(n, (int)strlen(out));
 	ck_assert_int_eq(strncmp(out, "The following commands are recognized", 37),
 			 0);
-	ck_assert_ptr_nonnull(strstr(out, " ABOR*"));
-	ck_assert_ptr_nonnull(strstr(out, "XRMD*"));
+	/* '*' marks what is not implemented: SMNT, and FTPS for now. */
+	ck_assert_ptr_nonnull(strstr(out, " ABOR "));
+	ck_assert_ptr_nonnull(strstr(out, "SMNT*"));
+	ck_assert_ptr_nonnull(strstr(out, "AUTH*"));
+	ck_assert_ptr_null(strstr(out, "XRMD*"));
 	ck_assert_str_eq(out + n - 9, "\nHelp OK.");
 	for (line = strtok_r(out, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -230,7 +234,8 @@ START_TEST(test_help_lists_every_command_in_order)
 	ck_assert_int_eq(ftpd_cmd_help_list(true, out, sizeof(out)),
 			 (int)strlen(out));
 	ck_assert_ptr_nonnull(strstr(out, "SITE commands"));
-	ck_assert_ptr_nonnull(strstr(out, "CHMOD*"));
+	ck_assert_ptr_nonnull(strstr(out, "CHMOD"));
+	ck_assert_ptr_null(strstr(out, "CHMOD*"));
 	ck_assert_int_eq(ftpd_cmd_help_list(false, out, 100), -ENOSPC);
 }
 END_TEST

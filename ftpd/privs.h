@@ -1,0 +1,46 @@
+/*
+ * privs.h - dropping privileges once the link is open.
+ *
+ * A userspace stack needs privilege only to open its raw socket or
+ * device. Started as root, ftpd therefore opens the link, the roots it
+ * serves and its logs first, then chroots to secure_chroot_dir (an empty
+ * directory owned by root) and becomes nopriv_user (setgroups, setgid,
+ * setuid; checked). Started as another user it changes nothing.
+ *
+ * Files read again later (the configuration and the users file, on
+ * SIGHUP) are reached after the chroot through descriptors of their
+ * directories, kept from before it (ftpd_privs_keep_dir /
+ * ftpd_privs_read).
+ */
+#ifndef FTPD_PRIVS_H
+#define FTPD_PRIVS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "ftpd_config.h"
+
+struct ftpd_privs;
+
+struct ftpd_privs *ftpd_privs_new(void);
+void ftpd_privs_free(struct ftpd_privs *p);
+
+/* Keeps the directory of the file at path (absolute or relative to the
+ * current directory) reachable after the chroot. 0 or -errno (err set). */
+int ftpd_privs_keep_dir(struct ftpd_privs *p, const char *path, char *err,
+			size_t errlen);
+
+/* Chroots and drops to nopriv_user when running as root; *dropped says
+ * whether it did. 0, or -errno with a message naming the cause and the
+ * fix. */
+int ftpd_privs_drop(struct ftpd_privs *p, const struct ftpd_config *c,
+		    bool *dropped, char *err, size_t errlen);
+
+/* Reads a whole file as file_read_all() does (file_read.h); after the
+ * chroot through the kept directory of path. */
+int ftpd_privs_read(const struct ftpd_privs *p, const char *what,
+		    const char *path, size_t max, mode_t refuse_mode,
+		    char **buf, size_t *len, char *err, size_t errlen);
+
+#endif /* FTPD_PRIVS_H */
