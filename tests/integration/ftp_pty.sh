@@ -83,7 +83,7 @@ if not re.search(rb"230 ", text):
 
 # Tab completes a command name...
 send("stat\t")
-expect(r"us ")  # libedit redraws only the completed tail
+expect(r"us")  # libedit redraws only the completed tail
 send("\r")
 expect(r"Mode: stream")
 expect(r"ftp> ")
