@@ -27,6 +27,14 @@ ftp_net_setup() {
 	# DESIGN.md pitfall: the kernel leaves TCP checksums to offload on
 	# a veth; the stack accepts those frames, but pcaps read better.
 	in_ns "$NS_SRV" ethtool -K "$IF_SRV" tx off >/dev/null 2>&1 || true
+	FTP_CMD=(ip netns exec "$NS_CLI" "$FTP" --link "packet:$IF_CLI"
+		--address "$CLI_ADDR")
+}
+
+# The client on this test's hub instead (synfin's ftpd is on it too).
+ftp_hub_setup() {
+	need_built "$FTP"
+	FTP_CMD=("$FTP" --link "hub:$HUB" --address "$CLI_ADDR")
 }
 
 # ftp_run NAME DIR [ARGS...] < commands
@@ -34,8 +42,7 @@ ftp_run() {
 	local name=$1 dir=$2
 	shift 2
 	FTP_RC=0
-	(cd "$dir" && exec timeout -k 5 "$FTP_TIMEOUT" ip netns exec "$NS_CLI" \
-		"$FTP" --link "packet:$IF_CLI" --address "$CLI_ADDR" "$@") \
+	(cd "$dir" && exec timeout -k 5 "$FTP_TIMEOUT" "${FTP_CMD[@]}" "$@") \
 		>"$T/$name.out" 2>&1 || FTP_RC=$?
 	[ "$FTP_RC" = 124 ] && fail "ftp ($name) did not finish within ${FTP_TIMEOUT}s"
 	return 0
@@ -152,8 +159,7 @@ ftp_reget() {
 	cd "$L/re" || fail "no $L/re"
 	# (A background job's stdin is /dev/null unless redirected in it.)
 	bg_start "$T/cut.out" sh -c 'exec "$@" <"$0"' "$T/cut.cmds" \
-		ip netns exec "$NS_CLI" "$FTP" --link "packet:$IF_CLI" \
-		--address "$CLI_ADDR" -n "$SRV_IP"
+		"${FTP_CMD[@]}" -n "$SRV_IP"
 	cd - >/dev/null || fail "cannot return to the previous directory"
 	wait_until 20 part_bigger_than "$L/re/.big.part" 600000
 	bg_stop "$BG_PID" TERM || true
