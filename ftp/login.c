@@ -59,30 +59,32 @@ static int ask(struct ftpc_session *s, const char *prompt, char *buf,
 	return -1;
 }
 
+/* One secret command (PASS or ACCT): the given value, else asked for
+ * without echo. The reply code or -errno. */
+static int send_secret(struct ftpc_session *s, const char *verb,
+		       const char *prompt, const char *given)
+{
+	char buf[FTPC_PASSWORD_MAX + 1];
+	int rc;
+
+	if (!given) {
+		if (ask(s, prompt, buf, sizeof(buf), true) != 0)
+			return -EINTR;
+		given = buf;
+	}
+	rc = ftpc_command(s, "%s %s", verb, given);
+	explicit_bzero(buf, sizeof(buf));
+	return rc;
+}
+
 /* PASS, then ACCT when the server asks: the final code or -errno. */
 static int send_secrets(struct ftpc_session *s, int rc, const char *pass,
 			const char *acct)
 {
-	char buf[FTPC_PASSWORD_MAX + 1];
-
-	if (rc == 331) {
-		if (!pass) {
-			if (ask(s, "Password:", buf, sizeof(buf), true) != 0)
-				return -EINTR;
-			pass = buf;
-		}
-		rc = ftpc_command(s, "PASS %s", pass);
-		explicit_bzero(buf, sizeof(buf));
-	}
-	if (rc == 332) {
-		if (!acct) {
-			if (ask(s, "Account:", buf, sizeof(buf), true) != 0)
-				return -EINTR;
-			acct = buf;
-		}
-		rc = ftpc_command(s, "ACCT %s", acct);
-		explicit_bzero(buf, sizeof(buf));
-	}
+	if (rc == 331)
+		rc = send_secret(s, "PASS", "Password:", pass);
+	if (rc == 332)
+		rc = send_secret(s, "ACCT", "Account:", acct);
 	return rc;
 }
 

@@ -158,6 +158,15 @@ static int deliver(struct xstate *xs, const char *p, size_t n, bool end)
 	return rc;
 }
 
+/* A failed ts_recv/ts_send: 0 to wait (-EAGAIN), else -errno shown. */
+static int data_error(struct xstate *xs, ssize_t n)
+{
+	if (n == -EAGAIN)
+		return 0;
+	ftpc_err(xs->s, "the data connection failed: %s", ts_strerror((int)n));
+	return (int)n;
+}
+
 /* 1: end of data; 0: wait; -errno. */
 static int recv_step(struct xstate *xs)
 {
@@ -175,13 +184,8 @@ static int recv_step(struct xstate *xs)
 				return 0;
 		}
 		n = ts_recv(st, xs->d.sock, xs->buf, want);
-		if (n == -EAGAIN)
-			return 0;
-		if (n < 0) {
-			ftpc_err(xs->s, "the data connection failed: %s",
-				 ts_strerror((int)n));
-			return (int)n;
-		}
+		if (n < 0)
+			return data_error(xs, n);
 		if (n == 0)
 			return deliver(xs, NULL, 0, true) == 0 ? 1 : -EIO;
 		xs->x->bytes += (uint64_t)n;
@@ -245,13 +249,8 @@ static int send_step(struct xstate *xs)
 				return rc == 2 ? 0 : rc;
 		}
 		n = ts_send(st, xs->d.sock, xs->pend, xs->pend_len, 0);
-		if (n == -EAGAIN)
-			return 0;
-		if (n < 0) {
-			ftpc_err(xs->s, "the data connection failed: %s",
-				 ts_strerror((int)n));
-			return (int)n;
-		}
+		if (n < 0)
+			return data_error(xs, n);
 		xs->pend += n;
 		xs->pend_len -= (size_t)n;
 		xs->x->bytes += (uint64_t)n;

@@ -119,7 +119,22 @@ EOF
 		ls "$L"/.*.part >/dev/null 2>&1 && fail "a .part file was left behind"
 	done
 	ftp_mget_mput
+	ftp_netrc
 	ftp_reget
+}
+
+# .netrc auto-login (no -n) and its init macro. NETRC_LOGIN holds the
+# "login NAME password SECRET" words for the server.
+ftp_netrc() {
+	log ".netrc auto-login and the init macro"
+	printf 'machine %s %s\nmacdef init\ncd %s\nget text.txt back/netrc.txt\n\n' \
+		"$SRV_IP" "$NETRC_LOGIN" "$REMOTE_DIR" >"$T/netrc"
+	chmod 600 "$T/netrc"
+	ftp_run netrc "$L" -N "$T/netrc" "$SRV_IP" <<EOF
+bye
+EOF
+	ftp_expect_ok netrc
+	assert_same_file "$L/text.txt" "$L/back/netrc.txt"
 }
 
 ftp_mget_mput() {

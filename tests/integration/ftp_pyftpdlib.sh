@@ -19,5 +19,6 @@ wait_until 10 in_ns "$NS_SRV" bash -c "exec 3<>/dev/tcp/$SRV_IP/21"
 
 LOGIN='user tester "secret pw"'
 REMOTE_DIR=pub
+NETRC_LOGIN='login tester password "secret pw"'
 ftp_common_script
 log "PASS"

@@ -36,5 +36,6 @@ wait_until 10 bash -c "kill -0 $FTPD_PID && [ -n \"\$(ls -A '$HUB')\" ]"
 
 LOGIN="user anonymous guest@"
 REMOTE_DIR=pub
+NETRC_LOGIN='login anonymous password guest@'
 ftp_common_script
 log "PASS"

@@ -49,5 +49,6 @@ wait_until 10 in_ns "$NS_SRV" bash -c "exec 3<>/dev/tcp/$SRV_IP/21"
 
 LOGIN="user anonymous guest@"
 REMOTE_DIR=pub
+NETRC_LOGIN='login anonymous password guest@'
 ftp_common_script
 log "PASS"
