@@ -1,9 +1,9 @@
 /*
  * tcp_ack.c - RFC 9293 3.10.7.4 step 5, the ACK field: completing the
  * handshake from SYN_RECEIVED, advancing SND.UNA, RTT samples, the send
- * window, duplicate ACKs and loss recovery (RFC 5681 fast retransmit,
- * RFC 6582 NewReno, RFC 6675 SACK), and the transitions that happen when
- * our FIN is acknowledged.
+ * window, duplicate ACKs and SACK blocks, handed on to loss recovery
+ * (tcp_recovery.c), and the transitions that happen when our FIN is
+ * acknowledged.
  */
 #include "stack_internal.h"
 
@@ -43,60 +43,50 @@ static void rtt_from_ack(struct ts_stack *st, struct tcb *tp,
 
 		if (rtt_ms < 60u * 1000u) {
 			/* Millisecond clock: a sample of 0 means "< 1 ms". */
-			tcp_rtt_sample(tp, rtt_ms ? rtt_ms * (uint32_t)TS_USEC_PER_MSEC
-						  : (uint32_t)TS_USEC_PER_MSEC / 2);
+			uint32_t us = rtt_ms ? rtt_ms * (uint32_t)TS_USEC_PER_MSEC
+					     : (uint32_t)TS_USEC_PER_MSEC / 2;
+
+			tcp_rtt_sample(tp, us);
+			tcp_rack_rtt_sample(st, tp, us);
 			tp->rtt_timing = false;
 			return;
 		}
 	}
 	if (tp->rtt_timing && seq_gt(seg->ack, tp->rtt_seq)) {
-		tcp_rtt_sample(tp, (uint32_t)(stack_now(st) - tp->rtt_start));
+		uint32_t us = (uint32_t)(stack_now(st) - tp->rtt_start);
+
+		tcp_rtt_sample(tp, us);
+		tcp_rack_rtt_sample(st, tp, us);
 		tp->rtt_timing = false;
 	}
 }
 
-/* RFC 6582 3.2 steps 3-5: an ACK during fast recovery. */
-static void recovery_ack(struct ts_stack *st, struct tcb *tp, uint32_t ack,
-			 uint32_t acked)
-{
-	if (seq_geq(ack, tp->recover)) {
-		tcp_cc_recovered(st, tp); /* full acknowledgment */
-		return;
-	}
-	/* Partial acknowledgment: the next hole is lost too. Retransmit it,
-	 * deflate the window by what was acked, add back one segment. */
-	tcp_retransmit(st, tp, ack, 0);
-	tp->cwnd = tp->cwnd > acked ? tp->cwnd - acked : 0;
-	tp->cwnd += tp->mss;
-	tcp_rexmt_restart(st, tp);
-}
-
-/* New data acknowledged: SND.UNA advances. */
-static void new_ack(struct ts_stack *st, struct tcb *tp,
-		    const struct tcp_seg *seg)
+/* New data acknowledged: SND.UNA advances. Returns the bytes delivered
+ * that had not been SACKed before. */
+static uint32_t new_ack(struct ts_stack *st, struct tcb *tp,
+			const struct tcp_seg *seg)
 {
 	uint32_t acked = seg->ack - tp->snd_una;
 	uint32_t data = acked > tp->sndq.len ? tp->sndq.len : acked;
 	bool had_room = ringbuf_space(&tp->sndq) > 0;
+	uint32_t delivered;
 
 	ringbuf_read(&tp->sndq, NULL, data);
 	tp->bytes_acked += data;
 	rtt_from_ack(st, tp, seg);
+	delivered = tcp_txq_ack(st, tp, seg->ack, seg);
 	tp->snd_una = seg->ack;
 	if (seq_lt(tp->snd_nxt, tp->snd_una))
 		tp->snd_nxt = tp->snd_una;
 	/* RFC 6582 "recover" once passed only has to stay below SND.UNA;
 	 * dragged along, it never ends up 2^31 behind, where sequence
 	 * comparison would call it ahead and block fast retransmit. */
-	if (seq_lt(tp->recover, tp->snd_una))
+	if (seq_lt(tp->recover, tp->snd_una) && !(tp->flags & TF_IN_RECOVERY) &&
+	    !(tp->flags & TF_IN_LOSS))
 		tp->recover = tp->snd_una - 1;
 	tp->rexmt_shift = 0;
 	tp->progress_at = stack_now(st);
 	tcp_sack_advance(tp);
-	if (tp->flags & TF_IN_RECOVERY)
-		recovery_ack(st, tp, seg->ack, acked);
-	else
-		tcp_cc_ack(st, tp, acked);
 	tp->dupacks = 0;
 	if (tp->snd_una == tp->snd_max)
 		tcp_timer_clear(st, tp, TCPT_REXMT);
@@ -109,6 +99,7 @@ static void new_ack(struct ts_stack *st, struct tcb *tp,
 		tp->flags &= ~TF_WANT_WRITE;
 		tcp_notify(st, tp, TS_EV_WRITE);
 	}
+	return delivered;
 }
 
 /* RFC 5681 2: an ACK that acknowledges nothing new, on a connection with
@@ -118,32 +109,6 @@ static bool is_dupack(const struct tcb *tp, const struct tcp_seg *seg)
 	return seg->ack == tp->snd_una && tp->snd_max != tp->snd_una &&
 	       seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN)) &&
 	       ((uint32_t)seg->wnd << tp->snd_wscale) == tp->snd_wnd;
-}
-
-static void dupack(struct ts_stack *st, struct tcb *tp)
-{
-	CNT(st, TCP_DUPACKS);
-	tp->dupacks++;
-	if (tp->flags & TF_IN_RECOVERY) {
-		/* RFC 6582 3.2 step 4: each dupack means a segment left the
-		 * network: inflate the window and send what it allows. */
-		tp->cwnd += tp->mss;
-		return;
-	}
-	if (tp->dupacks != TS_DUPACK_THRESHOLD || !seq_gt(tp->snd_una, tp->recover))
-		return; /* RFC 6582 3.2 step 2: not a new loss episode */
-	CNT(st, TCP_FAST_RETRANSMITS);
-	if (tp->flags & TF_RCVD_SACKOK)
-		CNT(st, TCP_SACK_RECOVERIES);
-	else
-		CNT(st, TCP_RENO_RECOVERIES);
-	trace_event(st, "cc: 3 duplicate ACKs at seq %u: fast retransmit, "
-		    "entering recovery", tp->snd_una);
-	tcp_cc_loss(st, tp);
-	tp->recover = tp->snd_max;
-	tp->flags |= TF_IN_RECOVERY;
-	tcp_retransmit(st, tp, tp->snd_una, 0);
-	tp->cwnd = tp->ssthresh + TS_DUPACK_THRESHOLD * tp->mss;
 }
 
 /* RFC 9293 3.10.7.4 step 5, "update the send window". */
@@ -190,6 +155,9 @@ static bool fin_acked(struct ts_stack *st, struct tcb *tp)
 bool tcp_process_ack(struct ts_stack *st, struct tcb *tp,
 		     const struct tcp_seg *seg)
 {
+	uint32_t acked, delivered = 0;
+	bool dup = false;
+
 	if (tcp_syn_unacked(tp)) {
 		if (!seq_gt(seg->ack, tp->snd_una) || seq_gt(seg->ack, tp->snd_max)) {
 			tcp_send_rst_for(st, seg);
@@ -217,12 +185,20 @@ bool tcp_process_ack(struct ts_stack *st, struct tcb *tp,
 		tcp_send_challenge_ack(st, tp);
 		return false;
 	}
-	if (tp->flags & TF_RCVD_SACKOK)
-		tcp_sack_update_rx(st, tp, &seg->opt);
-	if (seq_gt(seg->ack, tp->snd_una))
-		new_ack(st, tp, seg);
-	else if (is_dupack(tp, seg))
-		dupack(st, tp);
+	acked = seq_gt(seg->ack, tp->snd_una) ? seg->ack - tp->snd_una : 0;
+	if (acked > 0) {
+		delivered = new_ack(st, tp, seg);
+	} else if (is_dupack(tp, seg)) {
+		dup = true;
+		CNT(st, TCP_DUPACKS);
+		tp->dupacks++;
+	}
+	if ((tp->flags & TF_RCVD_SACKOK) && seg->opt.nsack > 0)
+		delivered += tcp_sack_rx(st, tp, seg);
+	if (acked > 0 || dup || delivered > 0)
+		tcp_recovery_ack(st, tp, acked, delivered, dup);
+	if (acked > 0)
+		tcp_tlp_schedule(st, tp);
 	window_update(st, tp, seg);
 	if ((tp->flags & TF_FIN_SENT) && seq_gt(tp->snd_una, tp->fin_seq))
 		return fin_acked(st, tp);

@@ -56,8 +56,10 @@ static void path_mtu(struct ts_stack *st, struct tcb *tp, uint16_t mtu)
 	CNT(st, TCP_PMTU_LOWERED);
 	trace_event(st, "pmtu: next hop MTU %u: MSS %u -> %u", mtu, tp->mss, mss);
 	tp->mss = (uint16_t)mss;
-	if (tp->snd_una != tp->snd_max) {
-		tp->snd_nxt = tp->snd_una;
+	if (tp->snd_una != tp->snd_max && tcp_recovery_pmtu(st, tp)) {
+		/* Everything in flight was cut for the old size: resend it
+		 * at the new one (without a congestion response: nothing
+		 * says the path is congested). */
 		tp->rtt_timing = false;
 		tcp_output(st, tp);
 	}

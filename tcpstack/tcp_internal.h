@@ -94,29 +94,94 @@ struct tcp_ooo_range {
 	bool fin;            /* a FIN follows end                */
 };
 
-/* ---- SACK scoreboard (sender side, RFC 6675) ----------------------------- */
+/* ---- transmitted segments (sender side, tcp_txrec.c) --------------------
+ *
+ * One record per segment of data (or FIN) sent for the first time, in
+ * sequence order, tiling [SND.UNA, SND.MAX) exactly: the per-segment state
+ * RFC 8985 (RACK) and RFC 6675 (SACK recovery) need. A retransmission
+ * updates its record; a record is never split (after a path MTU drop the
+ * whole queue is re-cut, tcp_txq_recut). Records that may still be in the
+ * network (neither SACKed nor deemed lost) are also on a list in order of
+ * their last transmission, so RACK's scan stops at the first one sent
+ * after the newest delivered segment. */
+enum {
+	TXR_SACKED = 1u << 0,      /* covered by the peer's SACK blocks        */
+	TXR_LOST = 1u << 1,        /* deemed lost (RACK, RFC 6675 IsLost, RTO) */
+	TXR_RETRANS = 1u << 2,     /* lost, then sent again: in flight once more */
+	TXR_EVER_RETRANS = 1u << 3,/* retransmitted at least once (Karn)        */
+	TXR_FIN = 1u << 4,         /* the record's last sequence number is FIN  */
+	TXR_TLIST = 1u << 5,       /* on the time-ordered list                  */
+};
 
-struct tcp_sack_hole;
+struct tcp_txrec {
+	uint32_t seq, end;          /* [seq, end), FIN included               */
+	ts_time_t xmit;             /* last transmission                      */
+	uint32_t xorder;            /* its place in the order of sends: exact  */
+	                            /* where clock ticks are coarse (ties)     */
+	uint32_t tsval;             /* TSval of that transmission             */
+	uint32_t tprev, tnext;      /* time-ordered list (absolute indices)   */
+	uint8_t flags;
+};
+
+struct tcp_txq {
+	struct tcp_txrec *rec;      /* ring of cap records (power of two)     */
+	uint32_t cap;
+	uint32_t head, n;           /* absolute index of the oldest; count    */
+	uint32_t tfirst, tlast, tcount; /* time-ordered list                  */
+	/* Bytes per state, for RFC 6675 "pipe" (Linux's in_flight):
+	 * pipe = (SND.MAX - SND.UNA) - sacked - lost + retrans. */
+	uint32_t sacked, lost, retrans;
+	uint32_t lost_hint;         /* no LOST, unretransmitted record before */
+	uint32_t xorder;            /* transmissions so far                   */
+};
+
+/* ---- SACK scoreboard (sender side, RFC 6675) ----------------------------- */
 
 struct tcp_scoreboard {
 	/* Sorted, disjoint SACKed ranges above SND.UNA. */
 	struct tcp_sack_block blocks[TS_REASS_MAX_SEGMENTS / 8];
 	unsigned nblocks;
-	uint32_t sacked_bytes;  /* bytes covered by blocks               */
-	uint32_t high_rxt;      /* RFC 6675 HighRxt                      */
-	uint32_t rescue_rxt;    /* RFC 6675 RescueRxt                    */
+	uint32_t high_rxt;      /* RFC 6675 HighRxt: highest seq retransmitted */
+	uint32_t rescue_rxt;    /* RFC 6675 RescueRxt                      */
+	bool rescue_sent;       /* rule 4 used in this recovery             */
+	uint32_t isl_scanned;   /* IsLost applied to every record below     */
+};
+
+/* ---- RACK-TLP (RFC 8985, tcp_rack.c) --------------------------------------- */
+
+struct tcp_rack {
+	ts_time_t xmit;         /* RACK.xmit_ts: newest delivered transmission */
+	uint32_t xorder;        /* its order (stands for RACK.end_seq's tie-break) */
+	uint32_t end_seq;       /* RACK.end_seq                            */
+	uint32_t fack;          /* highest end delivered (RACK.fack)        */
+	uint32_t rtt;           /* RACK.rtt, microseconds                  */
+	uint32_t min_rtt;       /* RACK.min_RTT (windowed), microseconds   */
+	ts_time_t min_rtt_at;
+	bool valid;             /* xmit/end_seq set                         */
+	bool reord;             /* reordering observed (RACK.reord)        */
+	bool dsack_round_set;
+	uint32_t dsack_round;   /* RACK.dsack_round                        */
+	uint8_t reo_wnd_mult, reo_wnd_persist;
+	bool tlp_out;           /* a loss probe is outstanding              */
+	uint32_t tlp_end;       /* TLP.end_seq                             */
 };
 
 /* ---- congestion control (tcp_cc.c) ---------------------------------------- */
 
 struct tcp_cc_cubic {
-	uint32_t w_max;         /* bytes, before the last reduction     */
-	uint32_t w_last_max;
-	ts_time_t epoch_start;  /* 0: no epoch                           */
-	uint32_t origin_point;
-	uint64_t k_us;          /* time to reach w_max                   */
-	uint32_t w_est;         /* Reno-friendly estimate, bytes         */
-	uint32_t ack_cnt;
+	double w_max;           /* segments: window before the last reduction */
+	double k;               /* seconds from epoch start to W_max      */
+	double w_est;           /* segments: Reno-friendly estimate        */
+	double cwnd_epoch;      /* segments: cwnd when the epoch began     */
+	ts_time_t epoch_start;  /* 0: no epoch                             */
+	double frac;            /* fraction of a byte carried over          */
+};
+
+/* Proportional Rate Reduction during fast recovery (RFC 6937). */
+struct tcp_prr {
+	uint32_t delivered;     /* prr_delivered                           */
+	uint32_t out;           /* prr_out                                 */
+	uint32_t recover_fs;    /* RecoverFS                               */
 };
 
 /* ---- the control block ----------------------------------------------------- */
@@ -128,6 +193,8 @@ enum tcp_timer {
 	TCPT_KEEP,       /* keepalive, and connection-establishment */
 	TCPT_DELACK,     /* delayed ACK                            */
 	TCPT_2MSL,       /* TIME_WAIT, and FIN_WAIT_2 orphan limit */
+	TCPT_REORDER,    /* RACK reordering window (RFC 8985 6.3)  */
+	TCPT_TLP,        /* tail loss probe (RFC 8985 7)           */
 	TCPT_COUNT
 };
 
@@ -157,6 +224,9 @@ enum {
 	TF_PASSIVE = 1u << 21,    /* created by a listener (for RST in SYN_RCVD) */
 	TF_SYN_ACKED = 1u << 22,  /* the peer acknowledged our SYN             */
 	TF_SWS_OVERRIDE = 1u << 23,/* persist timer: send into a small window   */
+	TF_IN_LOSS = 1u << 24,    /* RTO recovery until SND.UNA passes recover  */
+	TF_CWND_LIMITED = 1u << 25,/* the last send was stopped by cwnd        */
+	TF_DSACK_PENDING = 1u << 26,/* a D-SACK block goes first in the next ACK */
 };
 
 struct tcb {
@@ -216,6 +286,9 @@ struct tcb {
 	struct tcp_sack_block sack_tx[TS_SACK_BLOCKS_MAX]; /* blocks to send */
 	unsigned nsack_tx;
 	struct tcp_scoreboard sb;
+	struct tcp_sack_block dsack_tx;  /* D-SACK to report (RFC 2883)     */
+	struct tcp_txq txq;         /* segments sent and not yet acked       */
+	struct tcp_rack rack;
 
 	/* Urgent data received (RFC 9293 3.8.5). */
 	bool urg_rcvd;
@@ -242,6 +315,7 @@ struct tcb {
 	uint32_t recover;           /* RFC 6582 "recover"                      */
 	uint32_t bytes_acked_ca;    /* appropriate byte counting in CA         */
 	struct tcp_cc_cubic cubic;
+	struct tcp_prr prr;
 
 	/* Options and limits. */
 	uint32_t max_retries, syn_retries;
@@ -389,11 +463,18 @@ bool tcp_window_update_due(const struct tcb *tp);
 
 /* ---- tcp_output.c ----------------------------------------------------------- */
 
-/* Sends whatever the TCB should send now: data within the windows, FIN,
- * pending ACK, window update. Returns 0 or -errno from the IP layer. */
+/* Sends whatever the TCB should send now: lost segments (RFC 6675
+ * NextSeg), new data within the windows, FIN, pending ACK, window update.
+ * Returns 0 or -errno from the IP layer. */
 int tcp_output(struct ts_stack *st, struct tcb *tp);
-/* Retransmits one segment starting at seq (up to len bytes; 0 = one MSS). */
-int tcp_retransmit(struct ts_stack *st, struct tcb *tp, uint32_t seq, uint32_t len);
+/* Sends the transmission record idx again (in MSS pieces); marks it
+ * retransmitted. Returns the sequence space sent, or -EAGAIN. */
+int tcp_retransmit_rec(struct ts_stack *st, struct tcb *tp, uint32_t idx);
+/* TLP (RFC 8985 7.3): one segment of new data within the peer's window,
+ * whatever cwnd says. False when there is none to send. */
+bool tcp_output_probe(struct ts_stack *st, struct tcb *tp);
+/* Our timestamp clock for this connection (RFC 7323 5.4), milliseconds. */
+uint32_t tcp_ts_now(const struct ts_stack *st, const struct tcb *tp);
 /* Sends a bare ACK now. */
 void tcp_send_ack(struct ts_stack *st, struct tcb *tp);
 /* Sends a zero-window probe or keepalive probe (seq = snd_una - 1). */
@@ -435,30 +516,117 @@ void tcp_rtt_handshake_done(struct ts_stack *st, struct tcb *tp);
 
 /* ---- tcp_cc.c ------------------------------------------------------------------ */
 
+/* The data phase begins: IW (RFC 6928), ssthresh, recovery state. */
 void tcp_cc_init(struct ts_stack *st, struct tcb *tp);
-/* New data acknowledged (acked bytes), outside loss recovery. */
+/* TS_OPT_CONGESTION: switches algorithm (a new CUBIC epoch follows). */
+void tcp_cc_set_algo(struct tcb *tp, enum ts_cc cc);
+const char *tcp_cc_name(enum ts_cc cc);
+/* New data acknowledged (acked bytes), outside fast recovery; grows the
+ * window only while it limits sending (TF_CWND_LIMITED). */
 void tcp_cc_ack(struct ts_stack *st, struct tcb *tp, uint32_t acked);
-/* Entering fast recovery (third dupack or SACK loss detection). */
+/* A congestion event: sets ssthresh (and CUBIC's W_max, RFC 9438 4.6-4.7). */
 void tcp_cc_loss(struct ts_stack *st, struct tcb *tp);
-/* Retransmission timeout. */
+/* Retransmission timeout: ssthresh, cwnd = 1 segment (RFC 5681 3.1). */
 void tcp_cc_timeout(struct ts_stack *st, struct tcb *tp);
-/* Leaving fast recovery (full ACK). */
+/* Leaving fast recovery. */
 void tcp_cc_recovered(struct ts_stack *st, struct tcb *tp);
-/* Bytes in flight (RFC 6675 "pipe" when SACK is on, else snd_max - snd_una). */
+/* RFC 9438 figure 1: W_cubic(t) in segments, t seconds into the epoch. */
+double tcp_cubic_window(const struct tcb *tp, double t);
+/* Bytes in flight: RFC 6675 "pipe" (tcp_pipe). */
 uint32_t tcp_in_flight(const struct tcb *tp);
+
+/* ---- tcp_recovery.c ------------------------------------------------------------ */
+
+/* After an ACK's cumulative part (acked bytes) and SACK blocks (delivered:
+ * bytes newly acked or SACKed) were applied; dupack: RFC 5681 duplicate. */
+void tcp_recovery_ack(struct ts_stack *st, struct tcb *tp, uint32_t acked,
+		      uint32_t delivered, bool dupack);
+/* Counts bytes sent during fast recovery (PRR's prr_out). */
+void tcp_recovery_sent(struct tcb *tp, uint32_t bytes);
+/* The retransmission timer expired: every unSACKed segment is lost. */
+void tcp_recovery_timeout(struct ts_stack *st, struct tcb *tp);
+/* TCPT_REORDER expired: RACK looks again. False when tp was freed. */
+bool tcp_recovery_reorder_timer(struct ts_stack *st, struct tcb *tp);
+/* The MSS dropped (path MTU): in-flight records re-cut and resent. */
+bool tcp_recovery_pmtu(struct ts_stack *st, struct tcb *tp);
+
+/* ---- tcp_rack.c ----------------------------------------------------------------- */
+
+void tcp_rack_init(struct tcb *tp);
+/* An RTT sample from the estimator: RACK.min_RTT. */
+void tcp_rack_rtt_sample(struct ts_stack *st, struct tcb *tp, uint32_t rtt);
+/* A record was delivered (acked or SACKed) by ack (may be NULL):
+ * RFC 8985 6.2 steps 1-3. */
+void tcp_rack_delivered(struct ts_stack *st, struct tcb *tp,
+			const struct tcp_txrec *r, const struct tcp_seg *ack);
+/* A D-SACK arrived: the reordering window widens (6.2 step 4). */
+void tcp_rack_dsack(struct ts_stack *st, struct tcb *tp);
+void tcp_rack_recovery_done(struct tcb *tp);
+/* RACK.reo_wnd now, microseconds. */
+uint32_t tcp_rack_reo_wnd(const struct tcb *tp);
+/* Marks overdue records LOST and arms TCPT_REORDER; returns the count. */
+unsigned tcp_rack_detect(struct ts_stack *st, struct tcb *tp);
+/* Arms (or clears) the tail loss probe timer (RFC 8985 7.2). */
+void tcp_tlp_schedule(struct ts_stack *st, struct tcb *tp);
+bool tcp_tlp_timer(struct ts_stack *st, struct tcb *tp);
+/* SND.UNA moved: ends a probe episode it covers. */
+void tcp_tlp_acked(struct tcb *tp);
+
+/* ---- tcp_txrec.c ---------------------------------------------------------------- */
+
+/* Makes room for one more record; false when the ring cannot grow. */
+bool tcp_txq_reserve(struct tcb *tp);
+void tcp_txq_append(struct tcb *tp, uint32_t seq, uint32_t end, bool fin,
+		    ts_time_t now, uint32_t tsval);
+void tcp_txq_free(struct tcb *tp);
+struct tcp_txrec *tcp_txq_at(const struct tcp_txq *q, uint32_t idx);
+/* Index of the first record ending beyond seq (head + n if none). */
+uint32_t tcp_txq_find(const struct tcp_txq *q, uint32_t seq);
+/* SND.UNA reached una: drops acked records (telling RACK of those not
+ * SACKed before); returns the bytes newly delivered. */
+uint32_t tcp_txq_ack(struct ts_stack *st, struct tcb *tp, uint32_t una,
+		     const struct tcp_seg *ack);
+/* Marks a record SACKED; returns its bytes, 0 if it already was. */
+uint32_t tcp_txq_set_sacked(struct ts_stack *st, struct tcb *tp, uint32_t idx,
+			    const struct tcp_seg *ack);
+/* Marks a record LOST (a lost retransmission loses RETRANS); false when
+ * it was SACKed or is already lost and not resent. */
+bool tcp_txq_set_lost(struct tcb *tp, uint32_t idx);
+/* The record was sent again at now with tsval. */
+void tcp_txq_sent_again(struct tcb *tp, uint32_t idx, ts_time_t now,
+			uint32_t tsval);
+/* The lowest LOST record not resent yet, or head + n. */
+uint32_t tcp_txq_next_lost(struct tcb *tp);
+/* RTO: every unSACKed record LOST; returns how many. */
+unsigned tcp_txq_mark_all_lost(struct tcb *tp);
+/* Reneging: SACKED records become LOST. */
+void tcp_txq_unsack_all(struct tcb *tp);
+/* Re-cuts the records to at most mss bytes each, every unSACKed one
+ * LOST. False (nothing changed) when memory is short. */
+bool tcp_txq_recut(struct tcb *tp, uint32_t mss);
+/* RFC 6675 pipe: bytes in the network. */
+uint32_t tcp_pipe(const struct tcb *tp);
 
 /* ---- tcp_sack.c ---------------------------------------------------------------- */
 
 /* Receiver: recomputes blocks to send from the out-of-order queue, most
  * recent first (RFC 2018 section 4). */
 void tcp_sack_update_tx(struct tcb *tp, uint32_t recent_start, uint32_t recent_end);
-/* Sender: merges the peer's SACK blocks into the scoreboard. */
-void tcp_sack_update_rx(struct ts_stack *st, struct tcb *tp, const struct tcp_opts *o);
+/* Receiver: [left, right) arrived twice; report it first (RFC 2883). */
+void tcp_dsack_note(struct ts_stack *st, struct tcb *tp, uint32_t left,
+		    uint32_t right);
+/* Sender: applies the peer's SACK blocks (D-SACK first, RFC 2883) to the
+ * scoreboard and records; returns the bytes newly SACKed. */
+uint32_t tcp_sack_rx(struct ts_stack *st, struct tcb *tp,
+		     const struct tcp_seg *seg);
 /* Sender: drops scoreboard state below snd_una. */
 void tcp_sack_advance(struct tcb *tp);
-/* Sender (RFC 6675 NextSeg): the next range to retransmit, false if none. */
-bool tcp_sack_next_hole(const struct tcb *tp, uint32_t *seq, uint32_t *len);
+/* RFC 6675 IsLost: every sequence number below the returned one is lost. */
+uint32_t tcp_sack_lost_boundary(const struct tcb *tp);
 bool tcp_sack_is_lost(const struct tcb *tp, uint32_t seq);
+/* Marks records below the IsLost boundary LOST (each record once). */
+unsigned tcp_sack_mark_lost(struct tcb *tp);
+/* Forgets the scoreboard and the transmission records. */
 void tcp_sack_clear(struct tcb *tp);
 
 /* ---- tcp_isn.c ---------------------------------------------------------------- */

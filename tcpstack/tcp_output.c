@@ -22,9 +22,9 @@ static bool in_quiet_time(const struct ts_stack *st)
 	return stack_now(st) < st->quiet_until;
 }
 
-/* Timestamp clock (RFC 7323 5.4): milliseconds, offset per connection. */
-static uint32_t ts_clock(const struct ts_stack *st, const struct tcb *tp)
+uint32_t tcp_ts_now(const struct ts_stack *st, const struct tcb *tp)
 {
+	/* RFC 7323 5.4: milliseconds, offset per connection. */
 	return (uint32_t)(stack_now(st) / TS_USEC_PER_MSEC) + tp->ts_offset;
 }
 
@@ -80,15 +80,16 @@ static void build_options(const struct ts_stack *st, const struct tcb *tp,
 		o->ts_present = (tp->flags & TF_RCVD_TS) != 0;
 	}
 	if (o->ts_present) {
-		o->tsval = ts_clock(st, tp);
+		o->tsval = tcp_ts_now(st, tp);
 		o->tsecr = tp->ts_recent;
 	}
 	if ((flags & TCP_SYN) || !(tp->flags & TF_RCVD_SACKOK))
 		return;
 	max_blocks = o->ts_present ? 3 : 4;
-	for (i = 0; i < tp->nsack_tx && i < max_blocks; i++)
-		o->sack[i] = tp->sack_tx[i];
-	o->nsack = (uint8_t)i;
+	if (tp->flags & TF_DSACK_PENDING)
+		o->sack[o->nsack++] = tp->dsack_tx; /* RFC 2883: D-SACK first */
+	for (i = 0; i < tp->nsack_tx && o->nsack < max_blocks; i++)
+		o->sack[o->nsack++] = tp->sack_tx[i];
 }
 
 /* Did the ACK we send acknowledge the peer's SYN or FIN (for the trace)? */
@@ -145,7 +146,7 @@ static int send_segment(struct ts_stack *st, struct tcb *tp, uint32_t seq,
 	CNT(st, TCP_TX);
 	if (flags & TCP_ACK) {
 		tp->last_ack_sent = tp->rcv_nxt;
-		tp->flags &= ~(TF_ACKNOW | TF_DELACK);
+		tp->flags &= ~(TF_ACKNOW | TF_DELACK | TF_DSACK_PENDING);
 		tcp_timer_clear(st, tp, TCPT_DELACK);
 	}
 	if (seq_gt(right, tp->rcv_adv) || !(flags & TCP_ACK))
@@ -180,26 +181,25 @@ bool tcp_window_update_due(const struct tcb *tp)
 	return grow >= 2u * tp->mss || grow >= tp->rcvbuf / 2;
 }
 
-/* How many bytes at snd_nxt the send and congestion windows allow. */
-static uint32_t usable_window(const struct tcb *tp)
+/* Room for new data at SND.NXT: the peer's window (RFC 9293 3.8.6.2.1),
+ * and the congestion window less what is in the network (RFC 6675 pipe). */
+static uint32_t rwnd_room(const struct tcb *tp)
 {
 	uint32_t edge = tp->snd_una + tp->snd_wnd;
-	uint32_t cwnd_edge = tp->snd_una + tp->cwnd;
 
-	/* Retransmissions below snd_max were in the peer's window before:
-	 * resending them is allowed even if it shrank (they then serve as
-	 * probes). The congestion window limits them like new data: after a
-	 * timeout that is one segment, then slow start (RFC 5681 3.1). */
-	if (seq_lt(tp->snd_nxt, tp->snd_max) && seq_lt(edge, tp->snd_max))
-		edge = tp->snd_max;
-	if (seq_lt(cwnd_edge, edge))
-		edge = cwnd_edge;
 	return seq_gt(edge, tp->snd_nxt) ? edge - tp->snd_nxt : 0;
+}
+
+static uint32_t cwnd_room(const struct tcb *tp)
+{
+	uint32_t pipe = tcp_pipe(tp);
+
+	return tp->cwnd > pipe ? tp->cwnd - pipe : 0;
 }
 
 /* Nagle (RFC 9293 3.7.4) and sender SWS avoidance: send a short segment
  * only when nothing is in flight, it empties the queue and Nagle is off,
- * or it is a retransmission. */
+ * or the override timer ran out. */
 static bool worth_sending(const struct tcb *tp, uint32_t len, uint32_t off)
 {
 	bool all = off + len == tp->sndq.len;
@@ -208,7 +208,7 @@ static bool worth_sending(const struct tcb *tp, uint32_t len, uint32_t off)
 		return false;
 	if (tp->flags & TF_SWS_OVERRIDE)
 		return true; /* RFC 1122 4.2.3.4 (4): the override timeout */
-	if (len >= tp->mss || seq_lt(tp->snd_nxt, tp->snd_max))
+	if (len >= tp->mss)
 		return true;
 	if (all && ((tp->flags & TF_NODELAY) || tp->snd_una == tp->snd_max))
 		return true;
@@ -240,40 +240,191 @@ static int output_syn(struct ts_stack *st, struct tcb *tp)
 	return rc;
 }
 
-/* Bookkeeping after sending new data or FIN at snd_nxt. */
-static void advance_snd_nxt(struct ts_stack *st, struct tcb *tp, uint32_t len,
-			    bool fin)
+/* Sends len new bytes (and FIN) at SND.NXT, with its transmission record
+ * (tcp_txrec.c; the caller reserved the slot). */
+static int send_new(struct ts_stack *st, struct tcb *tp, uint32_t len, bool fin)
 {
-	uint32_t seq = tp->snd_nxt;
+	uint32_t seq = tp->snd_nxt, off = seq - tp->snd_una;
+	int rc;
 
-	if (seq == tp->snd_max && len > 0 && !tp->rtt_timing) {
+	rc = send_segment(st, tp, seq, len,
+			  (uint8_t)(TCP_ACK | (fin ? TCP_FIN : 0) |
+				    (len > 0 && off + len == tp->sndq.len ? TCP_PSH : 0)));
+	if (rc == -EAGAIN)
+		return rc; /* quiet time: nothing left */
+	if (len > 0 && !tp->rtt_timing) {
 		tp->rtt_timing = true;
 		tp->rtt_seq = seq;
 		tp->rtt_start = stack_now(st);
 	}
 	if (tp->snd_una == tp->snd_max)
 		tp->progress_at = stack_now(st);
-	if (seq_lt(seq, tp->snd_max) && len > 0) {
-		tp->retransmits++;
-		CNT(st, TCP_RETRANSMITS);
-	}
+	tcp_txq_append(tp, seq, seq + len + (fin ? 1u : 0u), fin, stack_now(st),
+		       tcp_ts_now(st, tp));
 	tp->snd_nxt = seq + len + (fin ? 1u : 0u);
-	if (seq_gt(tp->snd_nxt, tp->snd_max)) {
-		tp->bytes_sent += (uint32_t)(tp->snd_nxt - tp->snd_max) - (fin ? 1u : 0u);
-		tp->snd_max = tp->snd_nxt;
-	}
+	tp->bytes_sent += len;
+	tp->snd_max = tp->snd_nxt;
 	if (fin && !(tp->flags & TF_FIN_SENT)) {
 		tp->flags |= TF_FIN_SENT;
 		tp->fin_seq = seq + len;
 	}
+	tcp_recovery_sent(tp, len + (fin ? 1u : 0u));
 	if (!tcp_timer_armed(tp, TCPT_REXMT))
 		tcp_rexmt_restart(st, tp);
 	tcp_timer_clear(st, tp, TCPT_PERSIST);
+	return rc;
+}
+
+int tcp_retransmit_rec(struct ts_stack *st, struct tcb *tp, uint32_t idx)
+{
+	const struct tcp_txrec *r = tcp_txq_at(&tp->txq, idx);
+	uint32_t seq = r->seq, end = r->end, sent = 0;
+	bool fin = (r->flags & TXR_FIN) != 0;
+	uint32_t data_end = fin ? end - 1 : end;
+	unsigned n;
+	int rc = 0;
+
+	if (tp->rtt_timing && seq_leq(seq, tp->rtt_seq))
+		tp->rtt_timing = false; /* Karn: the timed segment was resent */
+	/* A record longer than the MSS (cut before a path MTU drop that
+	 * tcp_txq_recut could not apply) goes out in pieces. */
+	for (n = 0; n < OUTPUT_MAX_SEGMENTS; n++) {
+		uint32_t len = data_end - seq;
+		bool last;
+
+		if (len > tp->mss)
+			len = tp->mss;
+		last = seq + len == data_end;
+		rc = send_segment(st, tp, seq, len,
+				  (uint8_t)(TCP_ACK | (last && fin ? TCP_FIN : 0) |
+					    (last && len > 0 &&
+						     data_end - tp->snd_una == tp->sndq.len
+					     ? TCP_PSH : 0)));
+		if (rc == -EAGAIN)
+			return rc;
+		tp->retransmits++;
+		CNT(st, TCP_RETRANSMITS);
+		seq += len;
+		sent += len + (last && fin ? 1u : 0u);
+		if (last)
+			break;
+	}
+	tcp_txq_sent_again(tp, idx, stack_now(st), tcp_ts_now(st, tp));
+	if (seq_gt(end, tp->sb.high_rxt))
+		tp->sb.high_rxt = end;
+	tcp_recovery_sent(tp, sent);
+	if (!tcp_timer_armed(tp, TCPT_REXMT))
+		tcp_rexmt_restart(st, tp);
+	return (int)sent;
+}
+
+/* RFC 6675 NextSeg rule 1 (and RTO recovery): the lowest lost segments
+ * not yet resent, while the congestion window has room. Returns false
+ * when the window stopped it. */
+static bool output_lost(struct ts_stack *st, struct tcb *tp)
+{
+	struct tcp_txq *q = &tp->txq;
+	unsigned n;
+
+	for (n = 0; n < OUTPUT_MAX_SEGMENTS && q->lost > q->retrans; n++) {
+		uint32_t idx = tcp_txq_next_lost(tp);
+
+		if (idx == q->head + q->n)
+			break;
+		if (tcp_pipe(tp) >= tp->cwnd)
+			return false;
+		if (tcp_retransmit_rec(st, tp, idx) < 0)
+			break;
+	}
+	return true;
+}
+
+/* RFC 6675 NextSeg rule 4: once per recovery, when the window has room
+ * for a segment but there is nothing lost and no new data to send, the
+ * highest unSACKed segment again (a rescue for a lost tail). */
+static void output_rescue(struct ts_stack *st, struct tcb *tp)
+{
+	struct tcp_txq *q = &tp->txq;
+	uint32_t off = tp->snd_nxt - tp->snd_una, i;
+
+	if (!(tp->flags & TF_IN_RECOVERY) || tp->sb.rescue_sent || q->n == 0 ||
+	    cwnd_room(tp) < tp->mss ||
+	    (tp->sndq.len > off && rwnd_room(tp) > 0))
+		return;
+	for (i = q->head + q->n; i-- != q->head;) {
+		if (tcp_txq_at(q, i)->flags & (TXR_SACKED | TXR_EVER_RETRANS))
+			continue;
+		tp->sb.rescue_sent = true;
+		tp->sb.rescue_rxt = tp->recover;
+		tcp_retransmit_rec(st, tp, i);
+		return;
+	}
+}
+
+/* One pass of new data: segments within both windows, Nagle permitting.
+ * Returns the bytes sent; *cwnd_limited says whether the congestion
+ * window (not the peer or the application) stopped it. */
+static uint32_t output_new(struct ts_stack *st, struct tcb *tp, int *rc,
+			   bool *cwnd_limited)
+{
+	uint32_t total = 0;
+	unsigned n;
+
+	*cwnd_limited = false;
+	for (n = 0; n < OUTPUT_MAX_SEGMENTS; n++) {
+		uint32_t off = tp->snd_nxt - tp->snd_una;
+		uint32_t avail = tp->sndq.len > off ? tp->sndq.len - off : 0;
+		uint32_t rroom = rwnd_room(tp), croom = cwnd_room(tp);
+		uint32_t len = avail < rroom ? avail : rroom;
+		bool fin, send;
+
+		if (len > croom)
+			len = croom;
+		if (tp->state == TS_FIN_WAIT_2 || tp->state == TS_TIME_WAIT)
+			len = avail = 0; /* our FIN is acked: nothing more to send */
+		if (len > tp->mss)
+			len = tp->mss;
+		fin = fin_state(tp) && off + len == tp->sndq.len &&
+		      !(tp->flags & TF_FIN_SENT);
+		send = worth_sending(tp, len, off) || fin ||
+		       (tp->flags & TF_ACKNOW);
+		if (!send) {
+			*cwnd_limited = avail > 0 && croom < tp->mss && croom < avail &&
+					rroom > croom;
+			/* Data waits and nothing is in flight to bring an ACK:
+			 * the window is zero (probe it) or too small to be worth
+			 * filling (RFC 9293 3.8.6.2.1: send anyway after the
+			 * override timeout). Either way the persist timer. */
+			if (avail > 0 && !*cwnd_limited &&
+			    !tcp_timer_armed(tp, TCPT_REXMT) &&
+			    !tcp_timer_armed(tp, TCPT_PERSIST)) {
+				tp->persist_shift = 0;
+				tcp_timer_set(st, tp, TCPT_PERSIST,
+					      stack_now(st) + tcp_rto(tp));
+			}
+			break;
+		}
+		if (len == 0 && !fin) {
+			*rc = send_segment(st, tp, tp->snd_nxt, 0, TCP_ACK);
+			break; /* a pure ACK or window update */
+		}
+		if (!tcp_txq_reserve(tp)) {
+			*cwnd_limited = true; /* too many segments in flight */
+			break;
+		}
+		*rc = send_new(st, tp, len, fin);
+		if (*rc == -EAGAIN)
+			break; /* quiet time */
+		total += len + (fin ? 1u : 0u);
+		if (fin)
+			break;
+	}
+	return total;
 }
 
 int tcp_output(struct ts_stack *st, struct tcb *tp)
 {
-	unsigned n;
+	bool limited = false;
 	int rc = 0;
 
 	if (tp->state == TS_CLOSED || tp->state == TS_LISTEN)
@@ -287,76 +438,35 @@ int tcp_output(struct ts_stack *st, struct tcb *tp)
 			rc = send_segment(st, tp, tp->iss, 0, base_flags(tp));
 		return rc;
 	}
-	for (n = 0; n < OUTPUT_MAX_SEGMENTS; n++) {
-		uint32_t off = tp->snd_nxt - tp->snd_una;
-		uint32_t avail = tp->sndq.len > off ? tp->sndq.len - off : 0;
-		uint32_t len = avail < usable_window(tp) ? avail : usable_window(tp);
-		uint32_t mss = tp->mss;
-		bool fin, send;
-
-		if (tp->state == TS_FIN_WAIT_2 || tp->state == TS_TIME_WAIT)
-			len = 0; /* our FIN is acked: nothing more to send */
-		if (len > mss)
-			len = mss;
-		fin = fin_state(tp) && off + len == tp->sndq.len &&
-		      !(tp->flags & TF_FIN_SENT && tp->snd_nxt == tp->snd_max);
-		send = worth_sending(tp, len, off) || fin ||
-		       (tp->flags & TF_ACKNOW);
-		if (!send) {
-			/* Data waits and nothing is in flight to bring an ACK:
-			 * the window is zero (probe it) or too small to be worth
-			 * filling (RFC 9293 3.8.6.2.1: send anyway after the
-			 * override timeout). Either way the persist timer. */
-			if (avail > 0 && !tcp_timer_armed(tp, TCPT_REXMT) &&
-			    !tcp_timer_armed(tp, TCPT_PERSIST)) {
-				tp->persist_shift = 0;
-				tcp_timer_set(st, tp, TCPT_PERSIST,
-					      stack_now(st) + tcp_rto(tp));
-			}
-			break;
-		}
-		rc = send_segment(st, tp, tp->snd_nxt, len,
-				  (uint8_t)(TCP_ACK | (fin ? TCP_FIN : 0) |
-					    (len > 0 && off + len == tp->sndq.len
-						     ? TCP_PSH : 0)));
-		if (rc == -EAGAIN)
-			break; /* quiet time */
-		if (len == 0 && !fin)
-			break; /* a pure ACK or window update */
-		advance_snd_nxt(st, tp, len, fin);
-		if (fin)
-			break;
+	if (tp->txq.lost > tp->txq.retrans && !output_lost(st, tp)) {
+		limited = true;
+	} else if (output_new(st, tp, &rc, &limited) > 0) {
+		tcp_tlp_schedule(st, tp);
+	} else {
+		output_rescue(st, tp);
 	}
+	if (limited)
+		tp->flags |= TF_CWND_LIMITED;
+	else
+		tp->flags &= ~TF_CWND_LIMITED;
+	if ((tp->flags & TF_ACKNOW) && rc != -EAGAIN)
+		rc = send_segment(st, tp, tp->snd_nxt, 0, TCP_ACK);
 	return rc;
 }
 
-int tcp_retransmit(struct ts_stack *st, struct tcb *tp, uint32_t seq,
-		   uint32_t len)
+bool tcp_output_probe(struct ts_stack *st, struct tcb *tp)
 {
-	uint32_t off = seq - tp->snd_una;
+	uint32_t off = tp->snd_nxt - tp->snd_una;
 	uint32_t avail = tp->sndq.len > off ? tp->sndq.len - off : 0;
-	bool fin;
-	int rc;
+	uint32_t len = avail < rwnd_room(tp) ? avail : rwnd_room(tp);
 
-	if (len == 0 || len > tp->mss)
+	if (len == 0 || tp->state == TS_FIN_WAIT_2 || tp->state == TS_TIME_WAIT ||
+	    (tp->flags & TF_FIN_SENT) || !tcp_txq_reserve(tp))
+		return false;
+	if (len > tp->mss)
 		len = tp->mss;
-	if (len > avail)
-		len = avail;
-	fin = fin_state(tp) && (tp->flags & TF_FIN_SENT) &&
-	      seq + len == tp->fin_seq;
-	if (len == 0 && !fin)
-		return 0;
-	if (tp->rtt_timing && seq_leq(seq, tp->rtt_seq))
-		tp->rtt_timing = false; /* Karn: the timed segment was resent */
-	rc = send_segment(st, tp, seq, len,
-			  (uint8_t)(TCP_ACK | (fin ? TCP_FIN : 0) |
-				    (len > 0 && off + len == tp->sndq.len ? TCP_PSH : 0)));
-	tp->retransmits++;
-	CNT(st, TCP_RETRANSMITS);
-	if (seq_gt(seq + len + (fin ? 1u : 0u), tp->snd_nxt) &&
-	    seq_leq(seq, tp->snd_nxt))
-		tp->snd_nxt = seq + len + (fin ? 1u : 0u);
-	return rc;
+	return send_new(st, tp, len, fin_state(tp) && off + len == tp->sndq.len) !=
+	       -EAGAIN;
 }
 
 void tcp_send_ack(struct ts_stack *st, struct tcb *tp)

@@ -78,6 +78,17 @@ static bool ooo_insert(struct tcb *tp, uint32_t start, uint32_t end, bool fin)
 	return true;
 }
 
+/* Is [start, end) inside one out-of-order range already? */
+static bool ooo_covers(const struct tcb *tp, uint32_t start, uint32_t end)
+{
+	unsigned i;
+
+	for (i = 0; i < tp->nooo; i++)
+		if (seq_leq(tp->ooo[i].start, start) && seq_leq(end, tp->ooo[i].end))
+			return true;
+	return false;
+}
+
 /* After RCV.NXT advanced: makes queued ranges that now follow it readable.
  * Returns true when a queued FIN became due. */
 static bool ooo_pull(struct tcb *tp)
@@ -112,6 +123,9 @@ static bool receive_text(struct ts_stack *st, struct tcb *tp,
 	if (seq_lt(seq, tp->rcv_nxt)) {
 		uint32_t d = tp->rcv_nxt - seq;
 
+		/* Data we had already: say so with a D-SACK (RFC 2883 4.1.1)
+		 * so that the sender learns its retransmission was spurious. */
+		tcp_dsack_note(st, tp, seq, d >= len ? seq + len : tp->rcv_nxt);
 		if (d >= len) {
 			CNT(st, TCP_DUP_DATA);
 			tp->flags |= TF_ACKNOW;
@@ -139,6 +153,8 @@ static bool receive_text(struct ts_stack *st, struct tcb *tp,
 	}
 	if (off > 0) {
 		CNT(st, TCP_OOO);
+		if (ooo_covers(tp, seq, seq + len)) /* RFC 2883 4.1.2 */
+			tcp_dsack_note(st, tp, seq, seq + len);
 		if (!ooo_insert(tp, seq, seq + len, fin))
 			return false;
 		tcp_sack_update_tx(tp, seq, seq + len);

@@ -227,13 +227,12 @@ static bool timer_rexmt(struct ts_stack *st, struct tcb *tp)
 		    "(backoff %u)",
 		    (unsigned long long)(tcp_rto(tp) / TS_USEC_PER_MSEC),
 		    tp->snd_una, tp->rexmt_shift);
-	tcp_cc_timeout(st, tp);
-	/* Go back N: resend from the first unacknowledged byte (RFC 5681 3.1,
-	 * RFC 6298 5.4); Karn's rule: no RTT sample from retransmissions. */
-	tp->snd_nxt = tp->snd_una;
+	/* RFC 5681 3.1, RFC 6298 5.4: resend from the first unacknowledged
+	 * byte with a loss window of one segment, then slow start; what the
+	 * peer SACKed is not resent (RFC 6675 5.1). Karn's rule: no RTT
+	 * sample from retransmissions. */
+	tcp_recovery_timeout(st, tp);
 	tp->rtt_timing = false;
-	tp->dupacks = 0;
-	tcp_sack_clear(tp);
 	tcp_output(st, tp);
 	tcp_rexmt_restart(st, tp);
 	return true;
@@ -322,6 +321,8 @@ static bool (*const timer_handlers[TCPT_COUNT])(struct ts_stack *,
 	[TCPT_KEEP] = timer_keep,
 	[TCPT_DELACK] = timer_delack,
 	[TCPT_2MSL] = timer_2msl,
+	[TCPT_REORDER] = tcp_recovery_reorder_timer,
+	[TCPT_TLP] = tcp_tlp_timer,
 };
 
 /* Runs the expired timers of one TCB; false when it was freed. */

@@ -71,6 +71,11 @@
 	X(TCP_SACK_RECOVERIES, "tcp.sack_recoveries", "loss recoveries using SACK") \
 	X(TCP_RENO_RECOVERIES, "tcp.reno_recoveries", "NewReno loss recoveries") \
 	X(TCP_SACK_BLOCKS_TX, "tcp.sack_blocks_tx", "SACK blocks sent")         \
+	X(TCP_DSACK_TX, "tcp.dsack_tx", "duplicate segments reported with D-SACK (RFC 2883)") \
+	X(TCP_DSACK_RX, "tcp.dsack_rx", "D-SACKs received: a retransmission was not needed") \
+	X(TCP_RACK_LOST, "tcp.rack_lost", "segments RACK found lost (RFC 8985)") \
+	X(TCP_LOST_RETRANSMITS, "tcp.lost_retransmits", "retransmissions found lost and sent again") \
+	X(TCP_TLP_PROBES, "tcp.tlp_probes", "tail loss probes sent (RFC 8985 7)") \
 	X(TCP_CHALLENGE_ACKS, "tcp.challenge_acks", "challenge ACKs sent (RFC 5961)") \
 	X(TCP_CHALLENGE_LIMITED, "tcp.challenge_acks_limited", "challenge ACKs suppressed by the rate limit") \
 	X(TCP_COOKIES_SENT, "tcp.syncookies_sent", "SYN cookies sent")          \

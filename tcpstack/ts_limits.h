@@ -16,6 +16,7 @@
 #define TS_HUB_PEERS_MAX 256u         /* ports one hub port sends to       */
 #define TS_HUB_RESCAN_CHECK (1ULL * TS_USEC_PER_MSEC) /* dir change poll  */
 #define TS_HUB_RECV_SKIP_MAX 64u      /* filtered frames skipped per recv  */
+#define TS_HUB_BACKLOG_BYTES (4u * 1024u * 1024u) /* per peer, waiting */
 #define TS_PACKET_BATCH 32u           /* frames per recvmmsg               */
 #define TS_MEM_QUEUE_MAX 16384u       /* frames queued per mem link         */
 
@@ -64,6 +65,7 @@
 #define TS_MAX_RETRIES_DEFAULT 12u
 #define TS_SYN_RETRIES_DEFAULT 6u
 #define TS_INIT_CWND_SEGS 10u                          /* RFC 6928     */
+#define TS_INIT_CWND_BYTES 14600u                      /* RFC 6928     */
 #define TS_DELACK_MAX (200ULL * TS_USEC_PER_MSEC)      /* RFC 9293 3.8.6.3 */
 #define TS_DELACK_DEFAULT (40ULL * TS_USEC_PER_MSEC)
 #define TS_PERSIST_MIN (200ULL * TS_USEC_PER_MSEC)
@@ -76,6 +78,12 @@
 #define TS_REASS_MAX_SEGMENTS 1024u /* out-of-order segments per connection */
 #define TS_CHALLENGE_ACK_LIMIT 1000u /* per second, stack-wide (RFC 5961 7) */
 #define TS_DUPACK_THRESHOLD 3u
+#define TS_TXREC_MAX 65536u        /* segments in flight per connection     */
+#define TS_TLP_EXTRA (2ULL * TS_USEC_PER_MSEC)  /* PTO = 2*SRTT + this (RFC 8985 7.2) */
+#define TS_TLP_NO_RTT (1ULL * TS_USEC_PER_SEC)  /* PTO before any RTT sample */
+#define TS_RACK_MINRTT_WIN (10ULL * TS_USEC_PER_SEC) /* min_RTT filter window */
+#define TS_RACK_REO_MULT_MAX 64u   /* RFC 8985 6.2: reo_wnd growth by D-SACK */
+#define TS_RACK_REO_PERSIST 16u    /* recoveries a grown reo_wnd lasts     */
 
 /* Sockets and listeners. */
 #define TS_MAX_SOCKETS 65536u

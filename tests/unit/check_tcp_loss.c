@@ -293,9 +293,11 @@ static ts_time_t client_data_after(ts_time_t t)
 	return 0;
 }
 
-/* A whole window is lost. At the timeout the loss window is one segment
- * (RFC 5681 3.1, RFC 6298 5.4): one retransmission, not a burst of the
- * whole flight; then slow start, two segments per ACK. */
+/* A whole window is lost. Two round trips later a tail loss probe (RFC
+ * 8985 7) sends the last segment again; it is lost too. At the timeout
+ * the loss window is one segment (RFC 5681 3.1, RFC 6298 5.4): one
+ * retransmission, not a burst of the whole flight; then slow start, two
+ * segments per ACK. */
 START_TEST(test_rto_resends_one_segment_then_slow_start)
 {
 	static uint8_t data[10 * 1448];
@@ -316,7 +318,11 @@ START_TEST(test_rto_resends_one_segment_then_slow_start)
 	ck_assert_uint_eq(tn_info(TN_CLIENT, p.cs).snd_una,
 			  tn_info(TN_CLIENT, p.cs).iss + 1 + sizeof(data));
 	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_TIMEOUTS), 1);
-	k = (unsigned)tn_log_nth(TN_CLIENT, true, 10); /* the first resend */
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_TLP_PROBES), 1);
+	k = (unsigned)tn_log_nth(TN_CLIENT, true, 10); /* the probe */
+	ck_assert_uint_eq(tn.log[k].seg.seq, tn.log[tn_log_nth(TN_CLIENT, true, 9)].seg.seq);
+	ck_assert(tn.log[k].dropped);
+	k = (unsigned)tn_log_nth(TN_CLIENT, true, 11); /* the first resend */
 	t = tn.log[k].at;
 	ck_assert_uint_eq(client_data_at(t), 1);
 	ck_assert_uint_eq(tn.log[k].seg.seq, tn.log[tn_log_nth(TN_CLIENT, true, 0)].seg.seq);
