@@ -132,8 +132,7 @@ int ftpd_privs_read(const struct ftpd_privs *p, const char *what,
 	return rc;
 }
 
-/* mkdir -p with mode 0755 (the chroot directory and its parents). */
-static int mkdir_p(const char *dir)
+int ftpd_mkdir_p(const char *dir, mode_t mode)
 {
 	char path[PATH_MAX];
 	char *q;
@@ -148,7 +147,7 @@ static int mkdir_p(const char *dir)
 			return -errno;
 		*q = '/';
 	}
-	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+	if (mkdir(path, mode) != 0 && errno != EEXIST)
 		return -errno;
 	return 0;
 }
@@ -158,7 +157,7 @@ static int mkdir_p(const char *dir)
 static int check_chroot_dir(const char *dir, char *err, size_t errlen)
 {
 	struct stat st;
-	int rc = mkdir_p(dir);
+	int rc = ftpd_mkdir_p(dir, 0755);
 
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot create secure_chroot_dir %s: %s; "
@@ -200,23 +199,31 @@ static int become(const struct passwd *pw, char *err, size_t errlen)
 	return 0;
 }
 
-int ftpd_privs_drop(struct ftpd_privs *p, const struct ftpd_config *c,
-		    bool *dropped, char *err, size_t errlen)
+int ftpd_privs_target(const struct ftpd_config *c, uid_t *uid, gid_t *gid,
+		      char *err, size_t errlen)
 {
-	struct passwd *pw;
-	int rc;
+	struct passwd *pw = getpwnam(c->nopriv_user);
 
-	*dropped = false;
-	if (geteuid() != 0)
-		return 0;
-	errno = 0;
-	pw = getpwnam(c->nopriv_user);
 	if (!pw || pw->pw_uid == 0) {
 		snprintf(err, errlen, "nopriv_user '%s' %s; set nopriv_user to "
 			 "an unprivileged account (e.g. nobody)", c->nopriv_user,
 			 pw ? "is root" : "does not exist");
 		return -EINVAL;
 	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+int ftpd_privs_drop(struct ftpd_privs *p, const struct ftpd_config *c,
+		    char *err, size_t errlen)
+{
+	struct passwd *pw = getpwnam(c->nopriv_user);
+	int rc;
+
+	if (!pw || pw->pw_uid == 0)
+		return ftpd_privs_target(c, &(uid_t){ 0 }, &(gid_t){ 0 }, err,
+					 errlen);
 	rc = check_chroot_dir(c->secure_chroot_dir, err, errlen);
 	if (rc != 0)
 		return rc;
@@ -227,8 +234,5 @@ int ftpd_privs_drop(struct ftpd_privs *p, const struct ftpd_config *c,
 		return rc;
 	}
 	p->chrooted = true;
-	rc = become(pw, err, errlen);
-	if (rc == 0)
-		*dropped = true;
-	return rc;
+	return become(pw, err, errlen);
 }

@@ -31,11 +31,19 @@ void ftpd_privs_free(struct ftpd_privs *p);
 int ftpd_privs_keep_dir(struct ftpd_privs *p, const char *path, char *err,
 			size_t errlen);
 
-/* Chroots and drops to nopriv_user when running as root; *dropped says
- * whether it did. 0, or -errno with a message naming the cause and the
- * fix. */
+/* The account to become: nopriv_user's uid and gid. 0, or -EINVAL when
+ * it does not exist or is root (err says so). */
+int ftpd_privs_target(const struct ftpd_config *c, uid_t *uid, gid_t *gid,
+		      char *err, size_t errlen);
+
+/* As root: chroots to secure_chroot_dir (created, root's, 0755) and
+ * becomes nopriv_user, for good (checked). 0, or -errno with a message
+ * naming the cause and the fix. */
 int ftpd_privs_drop(struct ftpd_privs *p, const struct ftpd_config *c,
-		    bool *dropped, char *err, size_t errlen);
+		    char *err, size_t errlen);
+
+/* mkdir -p: parents 0755, the last one mode. 0 or -errno. */
+int ftpd_mkdir_p(const char *dir, mode_t mode);
 
 /* Reads a whole file as file_read_all() does (file_read.h); after the
  * chroot through the kept directory of path. */

@@ -23,6 +23,7 @@
 #include "server.h"
 #include "server_ctl.h"
 #include "session.h"
+#include "state.h"
 
 /* ---- output of the stack: trace lines and notes ------------------------------- */
 
@@ -34,7 +35,7 @@ static bool is_trace_line(const char *l)
 
 /* Trace lines go to stderr as they are; the stack's notes (TIME_WAIT
  * loaded or saved, quiet time) also go to the log. */
-static void net_line(void *ctx, const char *line)
+void ftpd_server_line(void *ctx, const char *line)
 {
 	struct ftpd_server *srv = ctx;
 
@@ -99,12 +100,11 @@ static int open_net(struct ftpd_server *srv, const struct ftpd_config *c,
 	o.trace = trace_mask(c->trace);
 	o.pcap = c->pcap;
 	o.impair = c->impair;
-	o.use_state = true;
-	o.state_dir = c->state_dir;
-	o.quiet_time = c->quiet_time;
-	o.quiet_off_hint = "set quiet_time=no";
+	/* The state directory is claimed after the privilege drop
+	 * (state.h), so that it can still be saved at the end. */
+	o.use_state = false;
 	o.ftp_control_port = (uint16_t)c->listen_port;
-	o.line = net_line;
+	o.line = ftpd_server_line;
 	o.line_ctx = srv;
 	srv->net = net_open(srv->base, &o, err, errlen);
 	if (!srv->net)
@@ -215,8 +215,6 @@ static int start_privileged(struct ftpd_server *srv, struct ftpd_config *c,
 
 	if (rc == 0)
 		rc = open_net(srv, c, err, errlen);
-	if (rc == 0)
-		rc = open_listener(srv, c, err, errlen);
 	if (rc == 0 && srv->paths.conf)
 		rc = ftpd_privs_keep_dir(srv->privs, srv->paths.conf, err,
 					 errlen);
@@ -247,15 +245,40 @@ static bool may_drop_privileges(struct ftpd_server *srv)
 	return false;
 }
 
+/* As root: hands the state directory to the account that will use it,
+ * then chroots and drops privileges (unless on a hub). */
+static int drop_privileges(struct ftpd_server *srv, char *err, size_t errlen)
+{
+	bool drop = may_drop_privileges(srv);
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int rc = 0;
+
+	if (geteuid() != 0)
+		return 0;
+	if (drop)
+		rc = ftpd_privs_target(&srv->gen->cfg, &uid, &gid, err, errlen);
+	if (rc == 0)
+		rc = ftpd_state_prepare(srv, drop, uid, gid, err, errlen);
+	if (rc != 0 || !drop)
+		return rc;
+	prepare_chroot();
+	rc = ftpd_privs_drop(srv->privs, &srv->gen->cfg, err, errlen);
+	if (rc == 0) {
+		srv->chrooted = true;
+		ftpd_roots_seal(srv->roots);
+	}
+	return rc;
+}
+
 int ftpd_server_start(struct ftpd_server *srv, struct ftpd_config *c,
 		      const struct ftpd_paths *paths)
 {
 	char err[1024];
-	bool dropped = false;
 	int rc;
 
 	memset(srv, 0, sizeof(*srv));
-	srv->listener = -1;
+	srv->listener = srv->state_fd = -1;
 	srv->paths = *paths;
 	srv->base = event_base_new();
 	srv->roots = ftpd_roots_new();
@@ -265,15 +288,14 @@ int ftpd_server_start(struct ftpd_server *srv, struct ftpd_config *c,
 		return -1;
 	}
 	rc = start_privileged(srv, c, err, sizeof(err));
-	if (rc == 0 && may_drop_privileges(srv)) {
-		prepare_chroot();
-		rc = ftpd_privs_drop(srv->privs, &srv->gen->cfg, &dropped, err,
-				     sizeof(err));
-	}
-	if (rc == 0 && dropped) {
-		srv->chrooted = true;
-		ftpd_roots_seal(srv->roots);
-	}
+	if (rc == 0)
+		rc = drop_privileges(srv, err, sizeof(err));
+	/* The TIME_WAIT state is loaded before any connection opens, and
+	 * may keep port 21 busy. */
+	if (rc == 0)
+		rc = ftpd_state_claim(srv, err, sizeof(err));
+	if (rc == 0)
+		rc = open_listener(srv, &srv->gen->cfg, err, sizeof(err));
 	if (rc == 0 && !(srv->auth = ftpd_auth_new(srv->base, err, sizeof(err))))
 		rc = -ENOMEM;
 	if (rc == 0)
@@ -284,7 +306,7 @@ int ftpd_server_start(struct ftpd_server *srv, struct ftpd_config *c,
 	}
 	log_msg(srv->log, LOG_LVL_INFO, "listening on %s:%lld%s",
 		ftp_ipv4_format(srv->addr, err), (long long)srv->gen->cfg.listen_port,
-		dropped ? " (chrooted, unprivileged)" : "");
+		srv->chrooted ? " (chrooted, unprivileged)" : "");
 	return 0;
 }
 
@@ -304,6 +326,9 @@ void ftpd_server_free(struct ftpd_server *srv)
 		ts_close(ts_ev_stack(srv->ev), srv->listener);
 	ftpd_auth_free(srv->auth);
 	ftpd_server_ctl_stop(srv);
+	ftpd_state_release(srv);
+	if (srv->state_fd >= 0)
+		close(srv->state_fd);
 	if (srv->net && net_close(srv->net, err, sizeof(err)) != 0) {
 		fprintf(stderr, "ftpd: warning: %s\n", err);
 		if (srv->log)

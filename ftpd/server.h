@@ -59,6 +59,8 @@ struct ftpd_server {
 	struct ftpd_paths paths;
 	struct ftpd_roots *roots;
 	struct ftpd_privs *privs;
+	struct ts_state *state;        /* the state directory's claim      */
+	int state_fd;                  /* ... its descriptor when chrooted */
 	struct ftpd_auth *auth;
 	struct log *log, *xlog;        /* session log; xferlog or NULL       */
 	int listener;                  /* stack socket, -1 once closed       */
@@ -83,6 +85,10 @@ int ftpd_server_run(struct ftpd_server *srv);
 
 /* Frees everything (saves TCP state through net_close). */
 void ftpd_server_free(struct ftpd_server *srv);
+
+/* Shows a line of the stack (trace to stderr) or a note about it (also
+ * logged); ctx is the server. */
+void ftpd_server_line(void *ctx, const char *line);
 
 /* A session ended: unlink it (session.c calls this from its free). */
 void ftpd_server_forget(struct ftpd_server *srv, struct ftpd_session *s);
