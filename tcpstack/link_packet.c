@@ -14,8 +14,10 @@
  *   mode through a packet membership, which ends with the socket.
  * - Frames up to TS_FRAME_MAX are accepted whatever the MTU: the kernel
  *   hands over TSO/GRO super-frames from the other end of a veth whole.
- * - Reception is batched: one recvmmsg fetches up to TS_PACKET_BATCH
- *   frames, handed out one per ts_link_recv without further syscalls.
+ * - Both directions are batched: one recvmmsg fetches up to
+ *   TS_PACKET_BATCH frames, handed out one per ts_link_recv; sent frames
+ *   wait (at most until the next ts_link_poll, which the glue makes at the
+ *   end of every callback) and leave with one sendmmsg.
  */
 #include "config.h"
 
@@ -51,19 +53,58 @@ struct pkt_link {
 	struct ts_link base;
 	int fd;
 	bool promiscuous;         /* software filter off: every frame     */
-	unsigned next, count;     /* batch: next slot to hand out, filled */
+	unsigned next, count;     /* rx batch: next slot to hand out, filled */
 	struct mmsghdr msgs[TS_PACKET_BATCH];
 	struct pkt_slot slots[TS_PACKET_BATCH];
 	uint8_t *frames;          /* TS_PACKET_BATCH * TS_FRAME_MAX; owned */
+	unsigned ntx;             /* tx batch: frames waiting for a flush */
+	struct mmsghdr txmsgs[TS_PACKET_BATCH];
+	struct iovec txiov[TS_PACKET_BATCH];
+	uint8_t *txframes;        /* TS_PACKET_BATCH * (MTU + 14); owned   */
 };
 
+/* Sends the tx batch with one sendmmsg. A full device queue (ENOBUFS,
+ * EAGAIN) loses the rest of the batch; TCP recovers. */
+static void pkt_flush(struct pkt_link *p)
+{
+	unsigned done = 0;
+
+	while (done < p->ntx) {
+		int n = sendmmsg(p->fd, p->txmsgs + done, p->ntx - done,
+				 MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (unsigned)n;
+	}
+	p->ntx = 0;
+}
+
+/* Frames are batched: sent when TS_PACKET_BATCH wait, or at the next
+ * ts_link_poll (ts_link_next_deadline says "now" while any wait), so a
+ * burst of segments costs one system call instead of one each. */
 static int pkt_send(struct ts_link *l, const uint8_t *frame, size_t len)
 {
 	struct pkt_link *p = LINK_DRIVER(struct pkt_link, l);
 
-	/* ENOBUFS/EAGAIN: the device queue is full; the frame is lost and
-	 * TCP recovers. */
-	return send(p->fd, frame, len, MSG_DONTWAIT) < 0 ? -errno : 0;
+	if (len > p->base.info.mtu + 14u)
+		return -EMSGSIZE;
+	memcpy(p->txiov[p->ntx].iov_base, frame, len);
+	p->txiov[p->ntx].iov_len = len;
+	if (++p->ntx == TS_PACKET_BATCH)
+		pkt_flush(p);
+	return 0;
+}
+
+static ts_time_t pkt_next_deadline(const struct ts_link *l)
+{
+	return LINK_DRIVER(const struct pkt_link, l)->ntx ? 0 : TS_TIME_NEVER;
+}
+
+static void pkt_poll(struct ts_link *l)
+{
+	pkt_flush(LINK_DRIVER(struct pkt_link, l));
 }
 
 static bool slot_csum_unverified(struct msghdr *mh)
@@ -155,9 +196,12 @@ static void pkt_close(struct ts_link *l)
 {
 	struct pkt_link *p = LINK_DRIVER(struct pkt_link, l);
 
-	if (p->fd >= 0)
+	if (p->fd >= 0) {
+		pkt_flush(p);
 		close(p->fd); /* also ends the promiscuous membership */
+	}
 	free(p->frames);
+	free(p->txframes);
 	free(p);
 }
 
@@ -165,6 +209,8 @@ static const struct link_ops pkt_ops = {
 	.send = pkt_send,
 	.recv = pkt_recv,
 	.fd = pkt_fd,
+	.next_deadline = pkt_next_deadline,
+	.poll = pkt_poll,
 	.close = pkt_close,
 };
 
@@ -270,18 +316,24 @@ static int pkt_attach(struct pkt_link *p, const char *ifname,
 	return 0;
 }
 
-static int pkt_alloc_batch(struct pkt_link *p)
+/* Receive slots take super-frames (TS_FRAME_MAX); pages are touched only
+ * as frames fill them, so they cost address space, not memory. Send slots
+ * take what we send: up to the MTU. */
+static int pkt_alloc_batches(struct pkt_link *p)
 {
+	size_t txslot = p->base.info.mtu + 14u;
 	unsigned i;
 
-	/* Pages are touched only as frames fill them, so large slots for
-	 * super-frames cost address space, not memory. */
 	p->frames = malloc((size_t)TS_PACKET_BATCH * TS_FRAME_MAX);
-	if (!p->frames)
+	p->txframes = malloc(TS_PACKET_BATCH * txslot);
+	if (!p->frames || !p->txframes)
 		return -ENOMEM;
 	for (i = 0; i < TS_PACKET_BATCH; i++) {
 		p->slots[i].iov.iov_base = p->frames + (size_t)i * TS_FRAME_MAX;
 		p->slots[i].iov.iov_len = TS_FRAME_MAX;
+		p->txiov[i].iov_base = p->txframes + i * txslot;
+		p->txmsgs[i].msg_hdr.msg_iov = &p->txiov[i];
+		p->txmsgs[i].msg_hdr.msg_iovlen = 1;
 	}
 	return 0;
 }
@@ -298,8 +350,7 @@ int link_packet_open(const char *ifname, const struct ts_link_options *opt,
 		return -ENAMETOOLONG;
 	}
 	p = calloc(1, sizeof(*p));
-	if (!p || pkt_alloc_batch(p) < 0) {
-		free(p);
+	if (!p) {
 		link_errf(err, errlen, "packet:%s: out of memory", ifname);
 		return -ENOMEM;
 	}
@@ -315,6 +366,10 @@ int link_packet_open(const char *ifname, const struct ts_link_options *opt,
 		return rc;
 	}
 	rc = pkt_attach(p, ifname, opt, err, errlen);
+	if (rc == 0 && pkt_alloc_batches(p) < 0) {
+		link_errf(err, errlen, "packet:%s: out of memory", ifname);
+		rc = -ENOMEM;
+	}
 	if (rc < 0) {
 		pkt_close(&p->base);
 		return rc;

@@ -7,7 +7,9 @@
  *          link cannot starve the rest of the loop (the fd stays readable
  *          and the loop comes back);
  *   timer  one timer at min(ts_next_deadline, ts_link_next_deadline),
- *          re-armed after every entry into the stack;
+ *          re-armed after every entry into the stack, when the link also
+ *          gets a ts_link_poll if its deadline passed (a driver that
+ *          batches sends then flushes: one system call per burst);
  *   defer  activated by the stack's wakeup hook: runs ts_dispatch() and
  *          re-arms the timer.
  * A link whose receive fails (a device that vanished) is not polled for
@@ -42,13 +44,19 @@ static void set_timeval(struct timeval *tv, ts_time_t us)
 	tv->tv_usec = (suseconds_t)(us % TS_USEC_PER_SEC);
 }
 
-/* Points the timer at the earliest deadline of the stack and the link. */
+/* After every entry into the stack: lets the link send what it batched,
+ * then points the timer at the earliest deadline of the stack and link. */
 static void rearm(struct ts_ev *ev)
 {
-	ts_time_t d = ts_next_deadline(ev->st), l = ts_link_next_deadline(ev->link);
-	ts_time_t now;
+	ts_time_t now = ts_ev_clock(NULL), d, l;
 	struct timeval tv;
 
+	l = ts_link_next_deadline(ev->link);
+	if (l <= now) {
+		ts_link_poll(ev->link);
+		l = ts_link_next_deadline(ev->link);
+	}
+	d = ts_next_deadline(ev->st);
 	if (l < d)
 		d = l;
 	if (d == ev->armed && (d == TS_TIME_NEVER || evtimer_pending(ev->timer, NULL)))
@@ -58,7 +66,6 @@ static void rearm(struct ts_ev *ev)
 		evtimer_del(ev->timer);
 		return;
 	}
-	now = ts_ev_clock(NULL);
 	/* libevent measures the timeout from its cached time; refresh it so
 	 * the timer does not fire early by the time this callback took. */
 	event_base_update_cache_time(ev->base);

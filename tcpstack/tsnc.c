@@ -46,6 +46,7 @@ struct tsnc {
 	struct ts_state *state;
 	struct event *in_ev;       /* stdin readable (or "go on", for files) */
 	struct event *close_ev;    /* closing poll and TIME_WAIT linger     */
+	struct event *out_ev;      /* drains the connection to stdout       */
 	struct event *sig_int, *sig_term;
 	int listener, conn;
 	bool in_pollable, in_watching, stdin_eof, shut_sent, peer_eof;
@@ -208,6 +209,20 @@ static void drain_conn(struct tsnc *t)
 	}
 }
 
+
+static void out_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tsnc *t = arg;
+
+	(void)fd;
+	(void)what;
+	if (t->conn < 0)
+		return;
+	drain_conn(t);
+	check_closing(t);
+	ts_ev_kick(t->ev);
+}
+
 /* ---- one connection's life ------------------------------------------------------ */
 
 static void accept_next(struct tsnc *t);
@@ -261,8 +276,11 @@ static void close_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (t->conn < 0)
 		return;
-	if (ts_getinfo(t->st, t->conn, &si) < 0 || si.state == TS_TIME_WAIT ||
-	    si.state == TS_CLOSED) {
+	if (ts_getinfo(t->st, t->conn, &si) < 0) {
+		memset(&si, 0, sizeof(si));
+		si.state = TS_CLOSED; /* the stack already let it go */
+	}
+	if (si.state == TS_TIME_WAIT || si.state == TS_CLOSED) {
 		conn_done(t, &si);
 		return;
 	}
@@ -316,8 +334,10 @@ static void conn_cb(struct ts_stack *st, int sock, unsigned events, void *arg)
 			say("connected to %s", addr_str(&t->peer, a, sizeof(a)));
 		start_io(t);
 	}
+	/* Read once per loop iteration, after the glue fed the stack every
+	 * waiting frame: one large write instead of one per segment. */
 	if (t->conn >= 0 && (events & (TS_EV_READ | TS_EV_EOF)))
-		drain_conn(t);
+		event_active(t->out_ev, EV_TIMEOUT, 0);
 	if (t->conn >= 0 && (events & TS_EV_WRITE))
 		flush_in(t);
 	if (t->conn >= 0 && (events & TS_EV_ERROR))
@@ -540,9 +560,11 @@ static int setup_events(struct tsnc *t)
 			     t->in_pollable ? EV_READ | EV_PERSIST : 0,
 			     stdin_cb, t);
 	t->close_ev = evtimer_new(t->base, close_cb, t);
+	t->out_ev = event_new(t->base, -1, 0, out_cb, t);
 	t->sig_int = evsignal_new(t->base, SIGINT, signal_cb, t);
 	t->sig_term = evsignal_new(t->base, SIGTERM, signal_cb, t);
-	if (!t->in_ev || !t->close_ev || !t->sig_int || !t->sig_term)
+	if (!t->in_ev || !t->close_ev || !t->out_ev || !t->sig_int ||
+	    !t->sig_term)
 		return -1;
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout is an error, not death */
 	event_add(t->sig_int, NULL);
@@ -569,6 +591,8 @@ static void cleanup(struct tsnc *t)
 		event_free(t->in_ev);
 	if (t->close_ev)
 		event_free(t->close_ev);
+	if (t->out_ev)
+		event_free(t->out_ev);
 	if (t->sig_int)
 		event_free(t->sig_int);
 	if (t->sig_term)
