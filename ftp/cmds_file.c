@@ -253,7 +253,7 @@ static int for_remote(struct ftpc_session *s, int argc, char **argv,
 				continue;
 			if (fn(s, names[j]) != 0)
 				fails++;
-			if (s->intr)
+			if (s->aborted)
 				stop = true;
 		}
 		free(names);
@@ -309,7 +309,7 @@ int ftpc_cmd_mput(struct ftpc_session *s, int argc, char **argv)
 				continue;
 			if (put_file(s, g.gl_pathv[j], g.gl_pathv[j], false))
 				fails++;
-			if (s->intr)
+			if (s->aborted)
 				stop = true;
 		}
 		globfree(&g);

@@ -162,7 +162,7 @@ static int macro_pass(struct ftpc_session *s, const struct ftpc_macro *m,
 	const char *p = m->body;
 	int rc = 0;
 
-	while (*p && !s->quit && !s->intr) {
+	while (*p && !s->quit && !s->intr && !s->aborted) {
 		size_t len = strcspn(p, "\n");
 		bool l = false;
 
@@ -280,7 +280,7 @@ void ftpc_command_loop(struct ftpc_session *s)
 		int r;
 
 		refresh_rcache(s);
-		s->intr = false;
+		s->intr = s->aborted = false;
 		r = ftpc_read_line(s, PROMPT, line, sizeof(line));
 		if (r == FTPC_INPUT_EOF)
 			break;

@@ -67,6 +67,8 @@ struct ftpc_session {
 	bool rcache_stale;
 	struct event *sigint_ev, *timer_ev;
 	bool intr;                     /* Ctrl-C since the last clear      */
+	bool aborted;                  /* a transfer of this line was      */
+	                               /* interrupted: mget, macros stop   */
 	bool timer_fired;
 	bool in_done;                  /* input callback ran               */
 	int in_result;                 /* enum ftpc_input                  */

@@ -400,6 +400,7 @@ static int run(struct xstate *xs)
 	if (rc == -EINTR) {
 		meter_end(xs, false);
 		xs->x->interrupted = true;
+		s->aborted = true;
 		ftpc_err(s, "%s aborted; waiting for the server to finish "
 			 "the abort", xs->x->upload ? "send" : "receive");
 		ftpc_abort_transfer(s, &xs->d);
