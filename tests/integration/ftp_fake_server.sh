@@ -42,6 +42,12 @@ assert_grep "$FAKE_LOG" "^data from 76\.88\.16\.104$"
 [ "$(grep -c '^data from' "$FAKE_LOG")" = "$(grep -c '^data from 76\.88\.16\.104$' "$FAKE_LOG")" ] ||
 	fail "a data connection came from somewhere other than the client"
 
+log "auto-fetch of an ftp:// URL"
+ftp_run url "$L" "ftp://pasv3rd:x@$SRV_IP/file" </dev/null
+no_crash url
+ftp_expect_ok url
+assert_same_file "$T/data" "$L/file"
+
 log "malformed lines, wrong terminators, a 1 MB line"
 ftp_run replies "$L" -n -v "$SRV_IP" <<CMDS
 user replies x
