@@ -47,7 +47,6 @@ static void rtt_from_ack(struct ts_stack *st, struct tcb *tp,
 					     : (uint32_t)TS_USEC_PER_MSEC / 2;
 
 			tcp_rtt_sample(tp, us);
-			tcp_rack_rtt_sample(st, tp, us);
 			tp->rtt_timing = false;
 			return;
 		}
@@ -56,7 +55,6 @@ static void rtt_from_ack(struct ts_stack *st, struct tcb *tp,
 		uint32_t us = (uint32_t)(stack_now(st) - tp->rtt_start);
 
 		tcp_rtt_sample(tp, us);
-		tcp_rack_rtt_sample(st, tp, us);
 		tp->rtt_timing = false;
 	}
 }

@@ -48,20 +48,22 @@ static bool sent_after(uint32_t order1, uint32_t order2)
 void tcp_rack_delivered(struct ts_stack *st, struct tcb *tp,
 			const struct tcp_txrec *r, const struct tcp_seg *ack)
 {
+	(void)ack;
 	struct tcp_rack *k = &tp->rack;
 	ts_time_t now = stack_now(st);
 	uint32_t rtt = now - r->xmit > UINT32_MAX ? UINT32_MAX
 						   : (uint32_t)(now - r->xmit);
 
 	if (r->flags & TXR_EVER_RETRANS) {
-		/* Step 2: which transmission was delivered? Skip the sample
-		 * when the echo shows the original's, or it is too fast to
-		 * be the retransmission's. */
-		if (ack != NULL && ack->opt.ts_present && (tp->flags & TF_RCVD_TS) &&
-		    seq_lt(ack->opt.tsecr, r->tsval))
-			return;
+		/* Step 2: which transmission was delivered? A sample shorter
+		 * than the path's minimum cannot be the retransmission's.
+		 * (The RFC's timestamp test is not used: an ACK for data
+		 * above a hole echoes TS.Recent of the last in-order segment,
+		 * RFC 7323 4.3, so it would reject every SACKed resend.) */
 		if (k->min_rtt != 0 && rtt < k->min_rtt)
 			return;
+	} else {
+		tcp_rack_rtt_sample(st, tp, rtt);
 	}
 	/* Step 3: a never-retransmitted segment below the highest one
 	 * delivered arrived out of order. */

@@ -108,8 +108,12 @@ static void unacceptable(struct ts_stack *st, struct tcb *tp,
 			    "restart 2MSL");
 		tcp_timewait_start(st, tp);
 	}
-	if (seg->len > 0 && seq_lt(seg->seq, tp->rcv_nxt))
+	if (seg->len > 0 && seq_lt(seg->seq, tp->rcv_nxt)) {
+		/* An old duplicate: a D-SACK tells the sender (RFC 2883 4.1.1). */
 		CNT(st, TCP_DUP_DATA);
+		tcp_dsack_note(st, tp, seg->seq,
+			       seq_min(seg->seq + seg->len, tp->rcv_nxt));
+	}
 	if (tcp_syn_unacked(tp) && (seg->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
 	    seg->seq == tp->irs) {
 		/* The peer repeated its SYN: our SYN,ACK was lost. Resend it

@@ -527,6 +527,45 @@ bool tn_parse_seg(const uint8_t *frame, size_t len, struct tcp_seg *seg)
 	return tcp_parse(&ip, false, seg, &why) == WIRE_OK;
 }
 
+bool tn_strip_option(uint8_t *frame, size_t len, uint8_t kind)
+{
+	uint8_t *ip = frame + ETH_HLEN, *tcp;
+	size_t ihl, hlen, i = TCP_HLEN_MIN;
+	bool found = false;
+
+	if (frame_dst_ip(frame, len) == 0 || ip[9] != IP4_PROTO_TCP)
+		return false;
+	ihl = (size_t)(ip[0] & 0x0f) * 4u;
+	tcp = ip + ihl;
+	hlen = (size_t)(tcp[12] >> 4) * 4u;
+	while (i < hlen) {
+		size_t olen;
+
+		if (tcp[i] == TCPOPT_EOL)
+			break;
+		if (tcp[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		olen = tcp[i + 1];
+		if (olen < 2 || i + olen > hlen)
+			break;
+		if (tcp[i] == kind) {
+			memset(tcp + i, TCPOPT_NOP, olen);
+			found = true;
+		}
+		i += olen;
+	}
+	if (found) {
+		size_t tlen = ((size_t)ip[2] << 8 | ip[3]) - ihl;
+		uint32_t src = (uint32_t)ip[12] << 24 | (uint32_t)ip[13] << 16 |
+			       (uint32_t)ip[14] << 8 | ip[15];
+
+		tcp_fill_csum(tcp, tlen, src, frame_dst_ip(frame, len));
+	}
+	return found;
+}
+
 void tn_pair_open(struct tn_pair *p, uint16_t port, uint16_t cport)
 {
 	p->ls = tn_listen(TN_SERVER, port);

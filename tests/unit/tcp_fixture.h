@@ -172,6 +172,10 @@ struct tcb *tn_tcb(unsigned node, uint16_t lport, uint32_t rip, uint16_t rport);
 /* Parses an Ethernet frame carrying TCP (for filters); the payload points
  * into the frame. False for anything else. */
 bool tn_parse_seg(const uint8_t *frame, size_t len, struct tcp_seg *seg);
+/* Overwrites every TCP option of `kind` in an Ethernet frame carrying TCP
+ * with NOPs and fixes the checksum (a peer that never offered it).
+ * Returns true when one was found. */
+bool tn_strip_option(uint8_t *frame, size_t len, uint8_t kind);
 
 /* Two stacks connected: server listens on port, client connects from
  * cport (0: ephemeral); runs until both are ESTABLISHED and accepted. */
