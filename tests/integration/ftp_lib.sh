@@ -121,6 +121,32 @@ EOF
 	ftp_mget_mput
 	ftp_netrc
 	ftp_reget
+	ftp_abort
+}
+
+# Ctrl-C (SIGINT) during a get in batch mode: IAC IP, IAC DM as urgent
+# data (URG in the trace), ABOR; the replies are drained and the next
+# command works on the same session.
+ftp_abort() {
+	log "SIGINT during a get: ABOR, then the session goes on"
+	mkdir -p "$L/ab"
+	printf '%s\nbinary\ncd %s\nrate get 512k\ntrace\nget big.passive big\ntrace off\nnlist\nbye\n' \
+		"$LOGIN" "$REMOTE_DIR" >"$T/abort.cmds"
+	cd "$L/ab" || fail "no $L/ab"
+	bg_start "$T/abort.out" sh -c 'exec "$@" <"$0"' "$T/abort.cmds" \
+		"${FTP_CMD[@]}" -n -d "$SRV_IP"
+	cd - >/dev/null || fail "cannot return to the previous directory"
+	wait_until 20 part_bigger_than "$L/ab/.big.part" 300000
+	kill -INT "$BG_PID"
+	local rc=0
+	bg_wait "$BG_PID" 30 || rc=$?
+	[ "$rc" = 1 ] || fail "ftp after an aborted get exited $rc, not 1 (see $T/abort.out)"
+	assert_grep "$T/abort.out" "^---> IAC IP IAC DM ABOR" "no ABOR was sent"
+	assert_grep "$T/abort.out" "URG" "the DM was not sent as urgent data"
+	assert_grep "$T/abort.out" "receive aborted"
+	assert_grep "$T/abort.out" "^big\.passive" "nlist after the abort did not work"
+	assert_grep "$T/abort.out" "^221 " "bye after the abort did not work"
+	[ ! -e "$L/ab/big" ] || fail "an aborted get left a file under the final name"
 }
 
 # .netrc auto-login (no -n) and its init macro. NETRC_LOGIN holds the
