@@ -79,11 +79,18 @@ static void reopen_logs(struct ftpd_server *srv)
 {
 	char err[512];
 
+	if (srv->chrooted) {
+		/* The log paths are outside the chroot; the open files stay
+		 * in use. */
+		log_msg(srv->log, LOG_LVL_INFO, "reload: logs are not reopened "
+			"after the chroot; rotate them with copytruncate, or use "
+			"syslog_enable = yes");
+		return;
+	}
+
 	if (log_reopen(srv->log, err, sizeof(err)) != 0)
 		log_msg(srv->log, LOG_LVL_WARNING, "reload: cannot reopen the "
-			"log: %s; still writing the old file (an unprivileged "
-			"process may not reopen it: rotate with copytruncate or "
-			"use syslog_enable = yes)", err);
+			"log: %s; still writing the old file", err);
 	if (srv->xlog && log_reopen(srv->xlog, err, sizeof(err)) != 0)
 		log_msg(srv->log, LOG_LVL_WARNING, "reload: cannot reopen the "
 			"transfer log: %s; still writing the old file", err);

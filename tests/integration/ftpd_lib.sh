@@ -39,10 +39,21 @@ ftpd_tree() {
 	ROOT="$T/root"
 	mkdir -p "$ROOT/up" "$T/state" "$T/empty"
 	chmod 755 "$ROOT"
+	# After the privilege drop ftpd re-reads its configuration (SIGHUP)
+	# as $FTPD_USER: the directory must be searchable by it.
+	chmod 711 "$T"
 	# The daemon runs as $FTPD_USER once its raw socket is open.
 	chown "$FTPD_USER" "$ROOT/up"
 	chmod 700 "$T/state"
 	USERS="$T/ftpd.users"
+	# LeakSanitizer reads /proc when the process exits, which is after
+	# ftpd chrooted to $T/empty: give it a /proc there (ASan build only).
+	if [ "${SYNFIN_SANITIZED:-0}" = 1 ]; then
+		mkdir -p "$T/empty/proc"
+		mount --bind /proc "$T/empty/proc" ||
+			fail "cannot bind-mount /proc for LeakSanitizer"
+		at_exit "umount -l '$T/empty/proc'"
+	fi
 }
 
 # ftpd_user NAME PASSWORD PERMS [ROOT]

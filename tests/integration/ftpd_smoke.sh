@@ -62,14 +62,15 @@ tail -c +100001 "$ROOT/big.bin" >"$T/p2"
 curl_ -T "$T/p1" "$U/up/app.bin" && curl_ --append -T "$T/p2" "$U/up/app.bin" ||
 	fail "APPE failed"
 assert_same_file "$ROOT/big.bin" "$ROOT/up/app.bin"
-head -c 3000000 "$ROOT/big.bin" >"$ROOT/up/res.bin"
+HALF=$((MB * 1048576 / 2))
+head -c "$HALF" "$ROOT/big.bin" >"$ROOT/up/res.bin"
 chown "$FTPD_USER" "$ROOT/up/res.bin"
 curl_ -C - -T "$ROOT/big.bin" "$U/up/res.bin" || fail "resumed upload failed"
 assert_same_file "$ROOT/big.bin" "$ROOT/up/res.bin"
-head -c 2500000 "$ROOT/big.bin" >"$T/dl"
+head -c $((HALF + 12345)) "$ROOT/big.bin" >"$T/dl"
 curl_ -C - -o "$T/dl" "ftp://$SRV_IP/big.bin" || fail "resumed download failed"
 assert_same_file "$ROOT/big.bin" "$T/dl"
-assert_grep "$T/ftpd.log" "command: REST 2500000$"
+assert_grep "$T/ftpd.log" "command: REST $((HALF + 12345))$"
 
 log "curl: --ftp-create-dirs and -Q commands"
 curl_ --ftp-create-dirs -T "$ROOT/hello.txt" "$U/up/a/b/c/h.txt" ||

@@ -1,0 +1,251 @@
+#!/usr/bin/python3
+"""ftpd_badinput.py - hostile and broken clients against synfin's ftpd,
+on raw control connections (no FTP library in the way).
+
+usage: ftpd_badinput.py HOST CLIENT_IP USER PASSWORD MODE [ARG]
+  basic         path escapes, bounce PORT/EPRT, overlong lines, bad
+                sequences, binary garbage; each gets the right reply
+  idle N        opens N sessions that never send a byte, checks each got
+                its 220, prints "holding N", waits for stdin to close
+  vanish        logs in, starts a 64 MiB RETR, reads 1 MiB, prints its
+                control and data ports ("ports C D") and sleeps (the
+                test then drops its packets and kills it)
+  normal        one ordinary session with a transfer (must work)
+Prints one line per step; exits 1 at the first failure.
+"""
+import os
+import random
+import re
+import socket
+import sys
+import time
+
+HOST, CLIENT_IP, USER, PW, MODE = sys.argv[1:6]
+ARG = sys.argv[6] if len(sys.argv) > 6 else None
+TIMEOUT = 20
+
+
+def check(cond, what):
+    if not cond:
+        print("FAIL:", what, flush=True)
+        sys.exit(1)
+    print("ok:", what, flush=True)
+
+
+class Ctl:
+    def __init__(self):
+        self.s = socket.create_connection((HOST, 21), timeout=TIMEOUT)
+        self.buf = b""
+        self.greeting = self.reply()
+
+    def send(self, raw):
+        self.s.sendall(raw)
+
+    def line(self):
+        while b"\n" not in self.buf:
+            b = self.s.recv(65536)
+            if not b:
+                raise EOFError("connection closed")
+            self.buf += b
+        l, self.buf = self.buf.split(b"\n", 1)
+        return l.rstrip(b"\r").decode("utf-8", "replace")
+
+    def reply(self):
+        """One reply; a multi-line one joined with newlines."""
+        lines = [self.line()]
+        code = lines[0][:3]
+        if lines[0][3:4] == "-":
+            while True:
+                lines.append(self.line())
+                if lines[-1][:3] == code and lines[-1][3:4] == " ":
+                    break
+        return "\n".join(lines)
+
+    def cmd(self, text):
+        self.send(text.encode("utf-8", "surrogateescape") + b"\r\n")
+        return self.reply()
+
+    def expect(self, text, code, what):
+        r = self.cmd(text)
+        check(r.startswith(code), "%s -> %s (%s)" % (what, code, r[:100]))
+        return r
+
+    def login(self):
+        self.expect("USER " + USER, "331", "USER")
+        self.expect("PASS " + PW, "230", "PASS")
+
+    def close(self):
+        self.s.close()
+
+
+def paths(c):
+    c.expect("CWD ..", "250", "CWD .. at the root stays at the root")
+    c.expect("PWD", '257 "/"', "PWD is still /")
+    c.expect("CWD /../../..", "250", "CWD /../../.. stays inside")
+    c.expect("MDTM /etc/passwd", "550", "MDTM /etc/passwd (inside the root)")
+    c.expect("SIZE ../../../../etc/passwd", "550", "SIZE ../../etc/passwd")
+    c.expect("CWD escape", "550", "CWD into a symlink that leads out")
+    c.expect("SIZE escape/passwd", "550", "SIZE through a symlink out")
+    c.expect("RNFR escape/passwd", "550", "RNFR through a symlink out")
+    c.expect("MLST escape/passwd", "550", "MLST through a symlink out")
+    c.expect("SIZE inlink", "213", "a symlink inside the root works")
+    c.expect("CWD " + "a" * 300, "553", "a component over NAME_MAX")
+    c.expect("CWD " + "/a" * 2100, "553", "a path over PATH_MAX")
+    for arg in ("escape", "escape/", "escape/.", "-a escape/"):
+        r = c.cmd("STAT " + arg)
+        check(r[:3] in ("213", "550") and "passwd" not in r,
+              "STAT %s shows nothing of what the link leads to" % arg)
+    r = c.cmd("STAT escape/*")
+    check("passwd" not in r, "STAT escape/* matches nothing outside")
+
+
+def nul_and_garbage(c):
+    c.send(b"CWD a\x00/../..\r\n")
+    check(c.reply().startswith("500"), "a NUL byte refuses the line (500)")
+    c.send(b"\r\n")
+    check(c.reply().startswith("500"), "an empty line (500)")
+    c.send(b"NOOP\rX\r\n")
+    check(c.reply().startswith("500"), "a bare CR (500)")
+    rnd = random.Random(7)
+    junk = bytes(rnd.randrange(256) for _ in range(20000))
+    junk = junk.replace(b"\xff", b"\xfe")  # Telnet IAC: tested elsewhere
+    c.send(junk + b"\r\nNOOP\r\n")
+    # Each garbage line gets one 500 (or 530 for a verb that needs a
+    # login); then NOOP's 200 arrives in order.
+    seen = 0
+    while True:
+        r = c.reply()
+        if r.startswith("200"):
+            break
+        check(r[:3] in ("500", "501", "502", "503", "530", "550", "553"),
+              "garbage answered with an error, not dropped silently: " + r[:60])
+        seen += 1
+        if seen > 1000:
+            check(False, "too many replies to garbage")
+    check(True, "binary garbage: %d error replies, then NOOP works" % seen)
+    c.send(b"\xff\xfb\x01NOOP\r\n")  # IAC WILL ECHO
+    while b"\n" not in c.buf:
+        c.buf += c.s.recv(4096)
+    check(c.buf.startswith(b"\xff\xfe\x01200 "),
+          "Telnet WILL ECHO answered IAC DONT ECHO, then NOOP's 200")
+    c.buf = c.buf[3:]
+    c.reply()
+
+
+def bounce(c):
+    h = CLIENT_IP.replace(".", ",")
+    c.expect("PORT 76,88,16,1,7,208", "500", "PORT to another host")
+    c.expect("PORT %s,0,21" % h, "500", "PORT to a port below 1024")
+    c.expect("PORT 127,0,0,1,7,208", "500", "PORT to 127.0.0.1")
+    c.expect("EPRT |1|76.88.16.1|2000|", "500", "EPRT to another host")
+    c.expect("EPRT |1|%s|25|" % CLIENT_IP, "500", "EPRT to port 25")
+    c.expect("EPRT |2|::1|2000|", "522", "EPRT for IPv6")
+    c.expect("PORT 1,2,3", "501", "malformed PORT")
+    c.expect("PORT 300,1,1,1,1,1", "501", "PORT number over 255")
+    c.expect("RETR hello.txt", "425", "RETR after refused PORTs: 425")
+    c.expect("PORT %s,7,208" % h, "200", "PORT to the client itself")
+
+
+def lines(c):
+    c.send(b"NOOP " + b"x" * 100000 + b"\r\n")
+    r = c.reply()
+    check(r.startswith("500") and "too long" in r, "overlong line: one 500")
+    c.expect("NOOP", "200", "the next line is a command again")
+    c.expect("RNTO x", "503", "RNTO without RNFR")
+    c.expect("RNFR nothing-here", "550", "RNFR of a missing file")
+    r = c.cmd("RNTO x")
+    check(r[:3] in ("503", "550"), "RNTO after a failed RNFR: " + r[:60])
+    c.expect("FOOBAR", "500", "unknown command")
+    c.expect("PWD extra", "501", "argument to PWD")
+    c.expect("REST 99999999999999999999", "501", "REST over 19 digits")
+    c.expect("TYPE X", "501", "TYPE X")
+    c.expect("SITE EXEC /bin/sh", "500", "SITE EXEC")
+    c.expect("STOR up.bin", "550", "STOR without the write permission")
+
+
+def basic():
+    c = Ctl()
+    check(c.greeting.startswith("220"), "greeting")
+    c.expect("PASS x", "503", "PASS before USER")
+    c.expect("LIST", "530", "LIST before login")
+    c.expect("USER anonymous", "331", "USER anonymous")
+    c.expect("PASS guest@", "230", "anonymous login")
+    c.expect("USER other", "530", "USER after login")
+    paths(c)
+    nul_and_garbage(c)
+    bounce(c)
+    lines(c)
+    c.expect("QUIT", "221", "QUIT")
+    c.close()
+
+
+def idle(n):
+    socks = []
+    for i in range(n):
+        s = socket.create_connection((HOST, 21), timeout=TIMEOUT)
+        socks.append(s)
+    for s in socks:
+        data = b""
+        while b"\n" not in data:
+            b = s.recv(4096)
+            if not b:
+                break
+            data += b
+        if not data.startswith(b"220"):
+            check(False, "an idle session got %r" % data[:60])
+    print("holding %d" % n, flush=True)
+    sys.stdin.read()
+    for s in socks:
+        s.close()
+    check(True, "%d sessions that never sent a byte" % n)
+
+
+def vanish():
+    c = Ctl()
+    c.login()
+    c.expect("TYPE I", "200", "TYPE I")
+    r = c.expect("EPSV", "229", "EPSV")
+    port = int(re.search(r"\|\|\|(\d+)\|", r).group(1))
+    d = socket.create_connection((HOST, port), timeout=TIMEOUT)
+    c.expect("RETR /abort.bin", "150", "RETR starts")
+    got = 0
+    while got < 1048576:
+        b = d.recv(65536)
+        if not b:
+            break
+        got += len(b)
+    print("ports %d %d" % (c.s.getsockname()[1], d.getsockname()[1]),
+          flush=True)
+    time.sleep(120)
+
+
+def normal():
+    c = Ctl()
+    c.login()
+    c.expect("TYPE I", "200", "TYPE I")
+    r = c.expect("EPSV", "229", "EPSV")
+    port = int(re.search(r"\|\|\|(\d+)\|", r).group(1))
+    d = socket.create_connection((HOST, port), timeout=TIMEOUT)
+    c.expect("RETR hello.txt", "150", "RETR")
+    data = b""
+    while True:
+        b = d.recv(4096)
+        if not b:
+            break
+        data += b
+    d.close()
+    check(c.reply().startswith("226"), "226")
+    check(data == b"hello from synfin\n", "the file arrived")
+    c.expect("QUIT", "221", "QUIT")
+    c.close()
+
+
+if MODE == "basic":
+    basic()
+elif MODE == "idle":
+    idle(int(ARG))
+elif MODE == "vanish":
+    vanish()
+else:
+    normal()
+print("badinput %s: all ok" % MODE)
