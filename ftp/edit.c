@@ -388,6 +388,20 @@ void ftpc_edit_history_add(struct ftpc_edit *e, const char *line)
 		add_history(line);
 }
 
+void ftpc_edit_output_begin(struct ftpc_edit *e)
+{
+	if (e && e->rl_on)
+		fputc('\n', stdout);
+}
+
+void ftpc_edit_output_end(struct ftpc_edit *e)
+{
+	if (e && e->rl_on) {
+		fflush(stdout);
+		rl_forced_update_display();
+	}
+}
+
 unsigned ftpc_edit_width(const struct ftpc_edit *e)
 {
 	struct winsize ws;

@@ -67,6 +67,12 @@ void ftpc_edit_cancel(struct ftpc_edit *e);
 /* Adds a line to the history (interactive only). */
 void ftpc_edit_history_add(struct ftpc_edit *e, const char *line);
 
+/* Output that arrives while a line is being edited (trace lines at the
+ * prompt): call before printing it, and after to draw the prompt and
+ * the line typed so far again. Nothing happens when no line is read. */
+void ftpc_edit_output_begin(struct ftpc_edit *e);
+void ftpc_edit_output_end(struct ftpc_edit *e);
+
 /* Terminal width for the progress bar: the terminal's, else 80. */
 unsigned ftpc_edit_width(const struct ftpc_edit *e);
 

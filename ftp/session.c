@@ -66,8 +66,10 @@ static void net_line(void *ctx, const char *line)
 	struct ftpc_session *s = ctx;
 
 	clear_bar(s);
+	ftpc_edit_output_begin(s->edit);
 	fprintf(stdout, "%s\n", line);
 	fflush(stdout);
+	ftpc_edit_output_end(s->edit);
 }
 
 static void on_sigint(evutil_socket_t fd, short what, void *arg)
