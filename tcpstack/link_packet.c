@@ -43,7 +43,8 @@
 struct pkt_slot {
 	struct sockaddr_ll from;
 	union {
-		struct cmsghdr align;
+		size_t align; /* as struct cmsghdr, which ends in a flexible
+			       * array and so cannot be a member here */
 		uint8_t buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
 	} ctrl;
 	struct iovec iov;

@@ -266,8 +266,13 @@ static void sock_cb(struct ts_stack *st, int sock, unsigned events, void *arg)
 		t->connected = true;
 		app_event(t, BEV_EVENT_CONNECTED);
 	}
-	if (events & (TS_EV_READ | TS_EV_EOF | TS_EV_ERROR))
+	/* Read once per loop iteration, after the glue fed the stack every
+	 * waiting frame, rather than once per segment; an error reads what
+	 * is left at once, before it is reported. */
+	if (events & TS_EV_ERROR)
 		pull(t);
+	else if (events & (TS_EV_READ | TS_EV_EOF))
+		event_active(t->kick, EV_TIMEOUT, 0);
 	if (events & (TS_EV_WRITE | TS_EV_CONNECTED))
 		tx_resume(t);
 	if (events & TS_EV_ERROR)

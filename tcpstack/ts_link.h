@@ -68,7 +68,11 @@ ssize_t ts_link_recv(struct ts_link *l, uint8_t *buf, size_t cap,
 int ts_link_fd(const struct ts_link *l);
 
 /* Impairment layer: frames held back for delay/rate become due at this
- * time (TS_TIME_NEVER when none); the glue calls ts_link_poll() then. */
+ * time (TS_TIME_NEVER when none); the glue calls ts_link_poll() then.
+ * A driver that batches sends (packet:) also holds frames back: its
+ * deadline is "now" while any wait, and ts_link_poll() sends them. The
+ * glue polls at the end of every callback; other callers poll after a
+ * burst of ts_link_send() (ts_link_close() sends what still waits). */
 ts_time_t ts_link_next_deadline(const struct ts_link *l);
 void ts_link_poll(struct ts_link *l);
 
