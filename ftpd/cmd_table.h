@@ -13,8 +13,8 @@
  * RFC 4217 AUTH PBSZ PROT CCC, RFC 7151 HOST. SITE subcommands: HELP,
  * CHMOD, IDLE.
  *
- * A handler field is NULL until the session code that implements it
- * exists; such a command is answered 502 (SMNT always is).
+ * A command whose handler is NULL is answered 502: SMNT always, and
+ * AUTH PBSZ PROT CCC until FTPS exists.
  */
 #ifndef FTPD_CMD_TABLE_H
 #define FTPD_CMD_TABLE_H

@@ -145,7 +145,7 @@ static int serve(struct args *a, struct ftpd_config *c)
 	struct ftpd_server srv;
 	struct ftpd_paths paths = { (char *)a->conf, a->overrides, a->n };
 	int ready_fd = -1, devnull = -1, rc;
-	bool bg = c->background;
+	bool bg = c->background, chrooted;
 	char *pid_file = bg ? strdup(c->pid_file) : NULL;
 
 	if (bg) {
@@ -165,7 +165,11 @@ static int serve(struct args *a, struct ftpd_config *c)
 	if (bg)
 		detached(ready_fd, devnull);
 	rc = ftpd_server_run(&srv);
+	chrooted = srv.chrooted;
 	ftpd_server_free(&srv);
+	/* After a chroot the pid file is out of reach (and not ours). */
+	if (bg && !chrooted)
+		unlink(pid_file);
 	free(pid_file);
 	return rc;
 }
@@ -190,6 +194,15 @@ int main(int argc, char **argv)
 	    ftpd_config_load(&c, a.conf, a.overrides, a.n, err,
 			     sizeof(err)) != 0) {
 		fprintf(stderr, "ftpd: %s\n", err);
+		ftpd_config_free(&c);
+		return 1;
+	}
+	/* FTPS comes later: refuse a configuration that expects it rather
+	 * than serve in clear text. */
+	if (c.ssl_enable) {
+		fprintf(stderr, "ftpd: ssl_enable = yes: FTPS (AUTH TLS) is not "
+			"available in this version of ftpd; set ssl_enable = "
+			"no\n");
 		ftpd_config_free(&c);
 		return 1;
 	}

@@ -10,6 +10,10 @@ usage: ftpd_badinput.py HOST CLIENT_IP USER PASSWORD MODE [ARG]
   vanish        logs in, starts a 64 MiB RETR, reads 1 MiB, prints its
                 control and data ports ("ports C D") and sleeps (the
                 test then drops its packets and kills it)
+  order         ABOR in the Telnet Synch form (IAC IP, IAC DM sent
+                urgent, ABOR) during a transfer: 426 then 226; QUIT
+                during a transfer: the transfer's 226 first, then 221
+  rate BYTES    a download limited by anon_max_rate = BYTES/s
   normal        one ordinary session with a transfer (must work)
 Prints one line per step; exits 1 at the first failure.
 """
@@ -219,6 +223,66 @@ def vanish():
     time.sleep(120)
 
 
+def passive_data(c):
+    r = c.expect("EPSV", "229", "EPSV")
+    port = int(re.search(r"\|\|\|(\d+)\|", r).group(1))
+    return socket.create_connection((HOST, port), timeout=TIMEOUT)
+
+
+def drain(d, limit=None):
+    n = 0
+    while limit is None or n < limit:
+        b = d.recv(65536)
+        if not b:
+            break
+        n += len(b)
+    return n
+
+
+def order():
+    c = Ctl()
+    c.login()
+    c.expect("TYPE I", "200", "TYPE I")
+    d = passive_data(c)
+    c.expect("RETR /abort.bin", "150", "RETR starts")
+    drain(d, 65536)
+    # RFC 959 4.1.3: IAC IP, then the Synch (IAC DM as urgent data),
+    # then ABOR. The stack keeps urgent data inline.
+    c.send(b"\xff\xf4\xff")
+    c.s.send(b"\xf2", socket.MSG_OOB)
+    c.send(b"ABOR\r\n")
+    r = c.reply()
+    check(r.startswith("426"), "Telnet-form ABOR during RETR: " + r)
+    check(c.reply().startswith("226"), "then 226")
+    d.close()
+    c.expect("NOOP", "200", "in step after the Synch")
+    d = passive_data(c)
+    c.expect("RETR /abort.bin", "150", "RETR again")
+    c.send(b"QUIT\r\n")
+    n = drain(d)
+    d.close()
+    check(n == 64 * 1048576, "the whole file came after QUIT (%d bytes)" % n)
+    check(c.reply().startswith("226"), "the transfer's 226 first")
+    check(c.reply().startswith("221"), "then QUIT's 221")
+    check(c.s.recv(10) == b"", "then the server closes")
+    c.close()
+
+
+def rate(limit):
+    c = Ctl()
+    c.login()
+    c.expect("TYPE I", "200", "TYPE I")
+    d = passive_data(c)
+    c.expect("RETR /abort.bin", "150", "RETR")
+    t = time.monotonic()
+    n = drain(d, 2 * limit)
+    el = time.monotonic() - t
+    check(n >= 2 * limit and 1.6 < el < 4, "%d bytes in %.2f s at %d bytes/s"
+          % (n, el, limit))
+    d.close()
+    c.close()
+
+
 def normal():
     c = Ctl()
     c.login()
@@ -246,6 +310,10 @@ elif MODE == "idle":
     idle(int(ARG))
 elif MODE == "vanish":
     vanish()
+elif MODE == "order":
+    order()
+elif MODE == "rate":
+    rate(int(ARG))
 else:
     normal()
 print("badinput %s: all ok" % MODE)

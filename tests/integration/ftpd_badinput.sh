@@ -3,9 +3,10 @@
 # a veth; the stack owns 76.88.16.16): path escapes (.., absolute,
 # symbolic links out, NUL, overlong), FTP bounce (PORT/EPRT to another
 # host or below 1024), overlong lines, bad sequences (RNTO without RNFR,
-# PASS before USER), binary garbage, a client that vanishes in the middle
-# of a transfer, 200 sessions that never send a byte, max_per_ip, the
-# address-in-use message of a restart, a SIGHUP reload. Each gets the
+# PASS before USER), binary garbage, ABOR in the Telnet Synch form and
+# QUIT during a transfer, a client that vanishes in the middle of a
+# transfer, 200 sessions that never send a byte, max_per_ip, a rate
+# limit, the address-in-use message of a restart, a SIGHUP reload. Each gets the
 # right reply or is dropped; the daemon keeps serving the others (a final
 # normal session succeeds); nothing leaks in the ASan build.
 . "$top_srcdir/tests/lib.sh"
@@ -31,6 +32,9 @@ drive basic >"$T/basic.out" 2>&1 || fail "basic: $(tail -n 3 "$T/basic.out")"
 assert_grep "$T/ftpd.log" "refused PORT to 76\.88\.16\.1:2000: not the client's address"
 assert_grep "$T/ftpd.log" "refused EPRT to $CLI_IP:25: privileged port"
 assert_grep "$T/ftpd.log" "command line over 8192 bytes discarded"
+
+log "Telnet Synch ABOR and QUIT during a transfer"
+drive order >"$T/order.out" 2>&1 || fail "order: $(tail -n 3 "$T/order.out")"
 
 log "$IDLE sessions that never send a byte, and a normal one meanwhile"
 mkfifo "$T/idle.in"
@@ -83,7 +87,7 @@ in_ns "$NS_SRV" timeout 20 "$FTPD" -c "$T/ftpd.conf" -o quiet_time=no \
 	>"$T/restart.out" 2>&1 || rc=$?
 [ "$rc" = 1 ] || fail "a restart during TIME_WAIT exited $rc, expected 1"
 assert_grep "$T/restart.out" "^ftpd: cannot listen on $SRV_IP:21: address in use \([0-9]+ connections? in TIME_WAIT, [0-9]+ s left\); set reuse_addr=yes to override$"
-ftpd_start -o reuse_addr=yes -o max_per_ip=2
+ftpd_start -o reuse_addr=yes -o max_per_ip=2 -o anon_max_rate=1M
 in_cli "$PY3" - "$SRV_IP" >"$T/perip.out" 2>&1 <<'PYEOF' || fail "max_per_ip: $(cat "$T/perip.out")"
 import socket, sys
 socks = [socket.create_connection((sys.argv[1], 21), 10) for _ in range(3)]
@@ -93,5 +97,7 @@ assert got[2].startswith("421"), got
 print("max_per_ip ok")
 PYEOF
 drive normal >"$T/n3.out" 2>&1 || fail "session after the restart: $(tail -n 3 "$T/n3.out")"
+log "anon_max_rate"
+drive rate 1048576 >"$T/rate.out" 2>&1 || fail "rate: $(tail -n 3 "$T/rate.out")"
 ftpd_stop
 log "ok"
