@@ -350,27 +350,15 @@ static bool echo_match(const struct ask *a, const uint8_t *p, size_t n)
 	return true;
 }
 
-static int cmd_arp(struct ts_link *l, uint32_t sender, uint32_t target,
-		   unsigned secs)
+/* arp and ping: ask, or say what did not come. */
+static int cmd_ask(struct ts_link *l, const struct ask *a, unsigned secs,
+		   const char *what)
 {
-	struct ask a = { arp_build, arp_match, sender, target };
 	char ip[16];
 
-	if (ask_kernel(l, &a, secs) == 0)
+	if (ask_kernel(l, a, secs) == 0)
 		return 0;
-	printf("no ARP reply from %s\n", ts_ipv4_str(target, ip));
-	return 1;
-}
-
-static int cmd_ping(struct ts_link *l, uint32_t src, uint32_t dst,
-		    unsigned secs)
-{
-	struct ask a = { echo_build, echo_match, src, dst };
-	char ip[16];
-
-	if (ask_kernel(l, &a, secs) == 0)
-		return 0;
-	printf("no echo reply from %s\n", ts_ipv4_str(dst, ip));
+	printf("no %s from %s\n", what, ts_ipv4_str(a->dst, ip));
 	return 1;
 }
 
@@ -431,9 +419,13 @@ int main(int argc, char **argv)
 	else if (strcmp(pos[0], "syn") == 0 && n == 3)
 		rc = cmd_syn(l, num(pos[2]));
 	else if (strcmp(pos[0], "arp") == 0 && n == 5)
-		rc = cmd_arp(l, ipv4(pos[2]), ipv4(pos[3]), num(pos[4]));
+		rc = cmd_ask(l, &(struct ask){ arp_build, arp_match,
+					       ipv4(pos[2]), ipv4(pos[3]) },
+			     num(pos[4]), "ARP reply");
 	else if (strcmp(pos[0], "ping") == 0 && n == 5)
-		rc = cmd_ping(l, ipv4(pos[2]), ipv4(pos[3]), num(pos[4]));
+		rc = cmd_ask(l, &(struct ask){ echo_build, echo_match,
+					       ipv4(pos[2]), ipv4(pos[3]) },
+			     num(pos[4]), "echo reply");
 	else
 		fprintf(stderr, "linkprobe: unknown command or wrong arguments\n");
 	fflush(stdout);
