@@ -93,7 +93,7 @@ int ts_setopt(struct ts_stack *st, int sock, enum ts_opt opt, int64_t v)
 	case TS_OPT_CONGESTION:
 		if (v != TS_CC_CUBIC && v != TS_CC_NEWRENO)
 			return -EINVAL;
-		tp->cc_algo = (enum ts_cc)v;
+		tcp_cc_set_algo(tp, (enum ts_cc)v);
 		return 0;
 	case TS_OPT_USER_TIMEOUT:
 		if (v < 0 || v > UINT32_MAX)

@@ -247,6 +247,7 @@ struct tcb {
 	struct tcb *aq_head, *aq_tail; /* listener: established, unaccepted    */
 	unsigned aq_len, backlog;
 	unsigned synq_len;          /* listener: children in SYN_RECEIVED     */
+	ts_time_t cookie_at;        /* listener: last SYN cookie sent, or 0   */
 
 	/* Send sequence space (RFC 9293 3.3.1). */
 	uint32_t iss, snd_una, snd_nxt, snd_max;
@@ -437,6 +438,11 @@ void tcp_event_unlink(struct ts_stack *st, struct tcb *tp);
 /* ---- tcp_input.c and the per-state handlers ---------------------------- */
 
 void tcp_in_listen(struct ts_stack *st, struct tcb *lp, const struct tcp_seg *seg);
+/* A new child of lp for the SYN (or cookie ACK) seg: addresses, inherited
+ * options, hashed, counted in the SYN queue; state CLOSED. NULL when
+ * memory is short. */
+struct tcb *tcp_listener_spawn(struct ts_stack *st, struct tcb *lp,
+			       const struct tcp_seg *seg);
 /* A child of a listener reached ESTABLISHED: onto the accept queue. */
 void tcp_listener_child_established(struct ts_stack *st, struct tcb *child);
 /* Removes a child from its listener's queues (it closed or was reset). */
@@ -479,6 +485,11 @@ uint32_t tcp_ts_now(const struct ts_stack *st, const struct tcb *tp);
 void tcp_send_ack(struct ts_stack *st, struct tcb *tp);
 /* Sends a zero-window probe or keepalive probe (seq = snd_una - 1). */
 void tcp_send_probe(struct ts_stack *st, struct tcb *tp);
+/* Sends a segment without a connection, answering `in` (addresses and
+ * ports swapped): RSTs, and the SYN,ACK carrying a SYN cookie. */
+void tcp_send_bare(struct ts_stack *st, const struct tcp_seg *in, uint32_t seq,
+		   uint32_t ack, uint8_t flags, uint16_t wnd,
+		   const struct tcp_opts *opt);
 /* Sends a RST answering seg (RFC 9293 3.10.7.1 rules for seq/ack). */
 void tcp_send_rst_for(struct ts_stack *st, const struct tcp_seg *seg);
 /* Sends a RST for a connection (abort). */
@@ -641,8 +652,27 @@ uint32_t tcp_isn_clock(const struct ts_stack *st, ts_time_t now);
  * pair, so a new incarnation's timestamps are beyond the old one's (RFC
  * 6191), plus tcp_state.clock_offset. */
 uint32_t tcp_ts_offset(const struct ts_stack *st, const struct tcb *tp);
+uint32_t tcp_ts_offset_pair(const struct ts_stack *st,
+			    const struct ts_addr *local,
+			    const struct ts_addr *remote);
+/* A keyed 32-bit hash of a socket pair and a value a; `use` separates
+ * purposes (SYN cookies). */
+uint32_t tcp_keyed_hash32(const struct ts_stack *st, const struct ts_addr *local,
+			  const struct ts_addr *remote, uint32_t a, uint32_t use);
 /* Keyed 64-bit hash (SipHash-2-4) used for ISNs, ports and cookies. */
 uint64_t tcp_siphash(const uint8_t key[16], const void *data, size_t len);
+
+/* ---- tcp_syncookie.c (RFC 4987) ------------------------------------------------ */
+
+/* The SYN queue is full: answers syn with a SYN,ACK whose ISN is a cookie
+ * and keeps nothing. */
+void tcp_syncookie_send(struct ts_stack *st, struct tcb *lp,
+			const struct tcp_seg *syn);
+/* An ACK for listener lp that matched no connection: when lp sent cookies
+ * lately and the ACK carries a valid one, the connection is created
+ * ESTABLISHED and true returned. False: not a cookie (the caller resets). */
+bool tcp_syncookie_ack(struct ts_stack *st, struct tcb *lp,
+		       const struct tcp_seg *ack);
 
 /* ---- tcp_timewait.c ------------------------------------------------------------- */
 

@@ -75,8 +75,8 @@ uint32_t tcp_isn_clock(const struct ts_stack *st, ts_time_t now)
 
 /* F(localip, localport, remoteip, remoteport, secretkey); `use` keeps
  * the ISN's and the timestamp offset's values apart. */
-static uint32_t pair_hash(const struct ts_stack *st, const struct tcb *tp,
-			  uint32_t use)
+static uint32_t pair_hash(const struct ts_stack *st, const struct ts_addr *local,
+			  const struct ts_addr *remote, uint32_t use)
 {
 	struct {
 		uint32_t lip, rip;
@@ -85,10 +85,10 @@ static uint32_t pair_hash(const struct ts_stack *st, const struct tcb *tp,
 	} key;
 
 	memset(&key, 0, sizeof(key));
-	key.lip = tp->local.ip;
-	key.rip = tp->remote.ip;
-	key.lport = tp->local.port;
-	key.rport = tp->remote.port;
+	key.lip = local->ip;
+	key.rip = remote->ip;
+	key.lport = local->port;
+	key.rport = remote->port;
 	key.use = use;
 	return (uint32_t)tcp_siphash(st->tcp.secret, &key, sizeof(key));
 }
@@ -97,11 +97,38 @@ uint32_t tcp_new_isn(struct ts_stack *st, const struct tcb *tp)
 {
 	if (tp->flags & TF_ISN_FIXED)
 		return tp->fixed_isn;
-	return tcp_isn_clock(st, stack_now(st)) + pair_hash(st, tp, 0);
+	return tcp_isn_clock(st, stack_now(st)) +
+	       pair_hash(st, &tp->local, &tp->remote, 0);
+}
+
+uint32_t tcp_ts_offset_pair(const struct ts_stack *st,
+			    const struct ts_addr *local,
+			    const struct ts_addr *remote)
+{
+	return pair_hash(st, local, remote, 1) +
+	       (uint32_t)(st->tcp.clock_offset / TS_USEC_PER_MSEC);
 }
 
 uint32_t tcp_ts_offset(const struct ts_stack *st, const struct tcb *tp)
 {
-	return pair_hash(st, tp, 1) +
-	       (uint32_t)(st->tcp.clock_offset / TS_USEC_PER_MSEC);
+	return tcp_ts_offset_pair(st, &tp->local, &tp->remote);
+}
+
+uint32_t tcp_keyed_hash32(const struct ts_stack *st, const struct ts_addr *local,
+			  const struct ts_addr *remote, uint32_t a, uint32_t use)
+{
+	struct {
+		uint32_t lip, rip;
+		uint16_t lport, rport;
+		uint32_t a, use;
+	} key;
+
+	memset(&key, 0, sizeof(key));
+	key.lip = local->ip;
+	key.rip = remote->ip;
+	key.lport = local->port;
+	key.rport = remote->port;
+	key.a = a;
+	key.use = use;
+	return (uint32_t)tcp_siphash(st->tcp.secret, &key, sizeof(key));
 }

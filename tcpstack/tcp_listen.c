@@ -29,14 +29,13 @@ static void inherit(struct tcb *child, const struct tcb *lp)
 	child->mss_clamp = lp->mss_clamp;
 }
 
-/* A SYN for a listener: a new child in SYN_RECEIVED answering SYN,ACK. */
-static void new_child(struct ts_stack *st, struct tcb *lp,
-		      const struct tcp_seg *seg)
+struct tcb *tcp_listener_spawn(struct ts_stack *st, struct tcb *lp,
+			       const struct tcp_seg *seg)
 {
 	struct tcb *child = tcb_new(st);
 
 	if (child == NULL)
-		return; /* out of memory: the peer retransmits its SYN */
+		return NULL; /* out of memory: the peer retransmits its SYN */
 	inherit(child, lp);
 	child->flags |= TF_PASSIVE;
 	child->local.ip = seg->dst_ip;
@@ -45,6 +44,19 @@ static void new_child(struct ts_stack *st, struct tcb *lp,
 	child->remote.port = seg->sport;
 	child->listener = lp;
 	lp->synq_len++;
+	tcp_hash_insert(st, child);
+	tcp_bind_link(st, child);
+	return child;
+}
+
+/* A SYN for a listener: a new child in SYN_RECEIVED answering SYN,ACK. */
+static void new_child(struct ts_stack *st, struct tcb *lp,
+		      const struct tcp_seg *seg)
+{
+	struct tcb *child = tcp_listener_spawn(st, lp, seg);
+
+	if (child == NULL)
+		return;
 	tcp_init_send_side(st, child);
 	child->irs = seg->seq;
 	child->rcv_nxt = seg->seq + 1;
@@ -53,8 +65,6 @@ static void new_child(struct ts_stack *st, struct tcb *lp,
 	child->snd_wnd = seg->wnd; /* never scaled in a SYN (RFC 7323 2.2) */
 	child->snd_wl1 = seg->seq;
 	child->max_sndwnd = child->snd_wnd;
-	tcp_hash_insert(st, child);
-	tcp_bind_link(st, child);
 	/* The RFC's TCB is in LISTEN when the SYN arrives: the child starts
 	 * there so its first state line reads LISTEN -> SYN_RECEIVED. */
 	child->state = TS_LISTEN;
@@ -67,7 +77,10 @@ void tcp_in_listen(struct ts_stack *st, struct tcb *lp, const struct tcp_seg *se
 	if (seg->flags & TCP_RST)
 		return; /* first: ignore an incoming RST */
 	if (seg->flags & TCP_ACK) {
-		/* second: any acknowledgment is bad here */
+		/* second: any acknowledgment is bad here, unless it returns
+		 * a SYN cookie (RFC 4987 3.6) */
+		if (!(seg->flags & TCP_SYN) && tcp_syncookie_ack(st, lp, seg))
+			return;
 		tcp_send_rst_for(st, seg);
 		return;
 	}
@@ -77,11 +90,19 @@ void tcp_in_listen(struct ts_stack *st, struct tcb *lp, const struct tcp_seg *se
 		CNT(st, TCP_DROP_QUIET);
 		return;
 	}
-	if (lp->synq_len >= TS_SYN_QUEUE_MAX || lp->aq_len >= lp->backlog) {
+	if (lp->aq_len >= lp->backlog) {
+		/* SECURITY: nobody accepts: cookies would only make
+		 * connections that cannot be queued either (as Linux). */
 		CNT(st, TCP_DROP_LISTEN_OVERFLOW);
 		trace_event(st, "listen: queue full on port %u (%u half-open, "
 			    "%u to accept): SYN dropped",
 			    lp->local.port, lp->synq_len, lp->aq_len);
+		return;
+	}
+	if (lp->synq_len >= TS_SYN_QUEUE_MAX) {
+		/* SECURITY: a bounded SYN queue; beyond it, state-free SYN
+		 * cookies (RFC 4987 3.6), so a flood costs no memory. */
+		tcp_syncookie_send(st, lp, seg);
 		return;
 	}
 	new_child(st, lp, seg);

@@ -522,9 +522,9 @@ void tcp_ack_later(struct ts_stack *st, struct tcb *tp)
 	tcp_timer_set(st, tp, TCPT_DELACK, stack_now(st) + TS_DELACK_DEFAULT);
 }
 
-/* Sends a bare segment without a connection (RSTs). */
-static void send_bare(struct ts_stack *st, const struct tcp_seg *in,
-		      uint32_t seq, uint32_t ack, uint8_t flags)
+void tcp_send_bare(struct ts_stack *st, const struct tcp_seg *in, uint32_t seq,
+		   uint32_t ack, uint8_t flags, uint16_t wnd,
+		   const struct tcp_opts *opt)
 {
 	uint8_t *buf = st->txbuf + TS_L3_HEADROOM;
 	struct tcp_seg seg;
@@ -541,13 +541,24 @@ static void send_bare(struct ts_stack *st, const struct tcp_seg *in,
 	seg.seq = seq;
 	seg.ack = ack;
 	seg.flags = flags;
-	seg.hlen = TCP_HLEN_MIN;
-	seg.payload = buf + TCP_HLEN_MIN;
+	seg.wnd = wnd;
+	if (opt != NULL)
+		seg.opt = *opt;
+	seg.hlen = (uint8_t)(TCP_HLEN_MIN + tcp_opts_len(&seg.opt));
+	seg.payload = buf + seg.hlen;
 	tcp_write(buf, &seg, 0);
-	trace_segment(st, &seg, true, false);
-	ip4_send(st, buf, TCP_HLEN_MIN, IP4_PROTO_TCP, seg.dst_ip, true);
+	trace_segment(st, &seg, true, (flags & TCP_SYN) && (flags & TCP_ACK));
+	ip4_send(st, buf, seg.hlen, IP4_PROTO_TCP, seg.dst_ip, true);
 	CNT(st, TCP_TX);
-	CNT(st, TCP_RST_TX);
+	if (flags & TCP_RST)
+		CNT(st, TCP_RST_TX);
+}
+
+/* Sends a RST without a connection. */
+static void send_bare(struct ts_stack *st, const struct tcp_seg *in,
+		      uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	tcp_send_bare(st, in, seq, ack, flags, 0, NULL);
 }
 
 void tcp_send_rst_for(struct ts_stack *st, const struct tcp_seg *seg)

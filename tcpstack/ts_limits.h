@@ -89,6 +89,10 @@
 #define TS_MAX_SOCKETS 65536u
 #define TS_BACKLOG_MAX 4096u
 #define TS_SYN_QUEUE_MAX 1024u      /* half-open per listener before cookies */
+#define TS_SYNCOOKIE_PERIOD (60ULL * TS_USEC_PER_SEC) /* cookie clock tick   */
+#define TS_SYNCOOKIE_MAX_AGE 2u     /* ticks a cookie stays valid (as Linux) */
+#define TS_SYNCOOKIE_VALID (120ULL * TS_USEC_PER_SEC) /* ACKs checked for a */
+                                    /* cookie this long after the last one  */
 #define TS_EPHEMERAL_LO 49152u      /* RFC 6335 dynamic range */
 #define TS_EPHEMERAL_HI 65535u
 

@@ -384,6 +384,15 @@ void tn_inject(unsigned node, uint16_t sport, uint16_t dport, uint32_t seq,
 	       uint32_t ack, uint8_t flags, uint16_t wnd, const void *data,
 	       size_t len, const struct tcp_opts *opt)
 {
+	tn_inject_from(node, RAW_PEER_IP, sport, dport, seq, ack, flags, wnd,
+		       data, len, opt);
+}
+
+void tn_inject_from(unsigned node, uint32_t src_ip, uint16_t sport,
+		    uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+		    uint16_t wnd, const void *data, size_t len,
+		    const struct tcp_opts *opt)
+{
 	static const uint8_t raw_mac[6] = { 0x02, 0, 0, 0, 0, 0x63 };
 	uint8_t frame[TS_FRAME_MAX];
 	uint8_t *l4 = frame + ETH_HLEN + IP4_HLEN_MIN;
@@ -391,7 +400,7 @@ void tn_inject(unsigned node, uint16_t sport, uint16_t dport, uint32_t seq,
 	size_t hlen;
 
 	memset(&seg, 0, sizeof(seg));
-	seg.src_ip = RAW_PEER_IP;
+	seg.src_ip = src_ip;
 	seg.dst_ip = tn.node[node].ip;
 	seg.sport = sport;
 	seg.dport = dport;
@@ -405,7 +414,7 @@ void tn_inject(unsigned node, uint16_t sport, uint16_t dport, uint32_t seq,
 	if (len > 0)
 		memcpy(l4 + hlen, data, len);
 	tcp_write(l4, &seg, len);
-	ip4_write(frame + ETH_HLEN, IP4_PROTO_TCP, RAW_PEER_IP,
+	ip4_write(frame + ETH_HLEN, IP4_PROTO_TCP, src_ip,
 		  tn.node[node].ip, (uint16_t)(hlen + len), 1, true, 64);
 	eth_write(frame, tn.node[node].mac, raw_mac, ETH_TYPE_IPV4);
 	ts_input(tn.node[node].st, frame, ETH_HLEN + IP4_HLEN_MIN + hlen + len);
