@@ -393,11 +393,7 @@ void tn_inject_from(unsigned node, uint32_t src_ip, uint16_t sport,
 		    uint16_t wnd, const void *data, size_t len,
 		    const struct tcp_opts *opt)
 {
-	static const uint8_t raw_mac[6] = { 0x02, 0, 0, 0, 0, 0x63 };
-	uint8_t frame[TS_FRAME_MAX];
-	uint8_t *l4 = frame + ETH_HLEN + IP4_HLEN_MIN;
 	struct tcp_seg seg;
-	size_t hlen;
 
 	memset(&seg, 0, sizeof(seg));
 	seg.src_ip = src_ip;
@@ -410,14 +406,28 @@ void tn_inject_from(unsigned node, uint32_t src_ip, uint16_t sport,
 	seg.wnd = wnd;
 	if (opt != NULL)
 		seg.opt = *opt;
+	seg.payload = data;
+	seg.len = (uint32_t)len;
+	tn_inject_seg(node, &seg);
+}
+
+void tn_inject_seg(unsigned node, const struct tcp_seg *in)
+{
+	static const uint8_t raw_mac[6] = { 0x02, 0, 0, 0, 0, 0x63 };
+	uint8_t frame[TS_FRAME_MAX];
+	uint8_t *l4 = frame + ETH_HLEN + IP4_HLEN_MIN;
+	struct tcp_seg seg = *in;
+	size_t hlen;
+
+	seg.dst_ip = tn.node[node].ip;
 	hlen = TCP_HLEN_MIN + tcp_opts_len(&seg.opt);
-	if (len > 0)
-		memcpy(l4 + hlen, data, len);
-	tcp_write(l4, &seg, len);
-	ip4_write(frame + ETH_HLEN, IP4_PROTO_TCP, src_ip,
-		  tn.node[node].ip, (uint16_t)(hlen + len), 1, true, 64);
+	if (seg.len > 0)
+		memcpy(l4 + hlen, in->payload, seg.len);
+	tcp_write(l4, &seg, seg.len);
+	ip4_write(frame + ETH_HLEN, IP4_PROTO_TCP, seg.src_ip,
+		  tn.node[node].ip, (uint16_t)(hlen + seg.len), 1, true, 64);
 	eth_write(frame, tn.node[node].mac, raw_mac, ETH_TYPE_IPV4);
-	ts_input(tn.node[node].st, frame, ETH_HLEN + IP4_HLEN_MIN + hlen + len);
+	ts_input(tn.node[node].st, frame, ETH_HLEN + IP4_HLEN_MIN + hlen + seg.len);
 }
 
 bool tn_take_seg(unsigned node, struct tcp_seg *seg, uint8_t *payload_copy,

@@ -205,6 +205,9 @@ void tn_inject_from(unsigned node, uint32_t src_ip, uint16_t sport,
 		    uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
 		    uint16_t wnd, const void *data, size_t len,
 		    const struct tcp_opts *opt);
+/* Injects a segment given whole (source address, ports, seq, ack, flags,
+ * window, urgent pointer, options, payload); dst_ip is the node's. */
+void tn_inject_seg(unsigned node, const struct tcp_seg *seg);
 /* Takes the oldest segment the node sent to the raw peer; false if none.
  * The virtual time it was sent is n->raw_out[0].at before the call. */
 bool tn_take_seg(unsigned node, struct tcp_seg *seg, uint8_t *payload_copy,
