@@ -279,8 +279,10 @@ ssize_t ts_recv(struct ts_stack *st, int sock, void *buf, size_t len)
 		return -EAGAIN;
 	}
 	n = ringbuf_read(&tp->rcvq, buf, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
-	/* Reading opened the window: tell the peer if that is worth it. */
-	if (tcp_window_update_due(tp)) {
+	/* Reading opened the window: tell the peer if that is worth it, and
+	 * only while it may still send (not after its FIN: in TIME_WAIT a
+	 * closed peer would answer an unexpected ACK with a RST). */
+	if (!(tp->flags & TF_FIN_RCVD) && tcp_window_update_due(tp)) {
 		tp->flags |= TF_ACKNOW;
 		tcp_output(st, tp);
 	}

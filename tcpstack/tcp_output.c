@@ -133,6 +133,12 @@ static int send_segment(struct ts_stack *st, struct tcb *tp, uint32_t seq,
 		seg.urp = (uint16_t)(up > 65535u ? 65535u : up);
 	}
 	hlen = TCP_HLEN_MIN + tcp_opts_len(&seg.opt);
+	/* RFC 2018 3: as many SACK blocks as fit. A full-sized data segment
+	 * has no room for them; its pure ACKs carry them. */
+	while (seg.opt.nsack > 0 && IP4_HLEN_MIN + hlen + len > st->mtu) {
+		seg.opt.nsack--;
+		hlen = TCP_HLEN_MIN + tcp_opts_len(&seg.opt);
+	}
 	if (len > 0)
 		ringbuf_peek(&tp->sndq, seq - tp->snd_una, buf + hlen, len);
 	seg.payload = buf + hlen;

@@ -639,6 +639,75 @@ START_TEST(test_urgent_event_delivered)
 }
 END_TEST
 
+/* ---- segments that carry SACK blocks ---------------------------------------- */
+
+static unsigned client_data_seen;
+
+/* Drops the client's 5th new data segment once, so the server holds
+ * out-of-order data (SACK blocks to send) while it sends its own stream. */
+static bool drop_fifth_client_segment(unsigned from, const struct tcp_seg *seg,
+				      bool is_new, ts_time_t *at)
+{
+	(void)at;
+	return !(from == TN_CLIENT && seg->len > 0 && is_new &&
+		 ++client_data_seen == 5);
+}
+
+/* Reads whatever is ready on sock into a pattern check; returns bytes. */
+static size_t drain_check(unsigned node, int sock, size_t off, unsigned seed)
+{
+	static uint8_t got[65536], want[65536];
+	ssize_t n;
+	size_t total = 0;
+
+	while ((n = ts_recv(tn_st(node), sock, got, sizeof(got))) > 0) {
+		tn_pattern(want, (size_t)n, off + total, seed);
+		ck_assert_int_eq(memcmp(got, want, (size_t)n), 0);
+		total += (size_t)n;
+	}
+	return total;
+}
+
+START_TEST(test_data_segments_with_sack_blocks_fit_the_mtu)
+{
+	static uint8_t chunk[16384];
+	size_t sent[2] = { 0, 0 }, got[2] = { 0, 0 };
+	const size_t total = 2 * MIB;
+	struct tn_pair p;
+	unsigned i;
+
+	setup(0, 0, NULL);
+	tn_trace_segments(false);
+	client_data_seen = 0;
+	tn_log_start(drop_fifth_client_segment);
+	tn_pair_open(&p, 20, 0);
+	/* Both directions at once, in slices, until both streams arrived. */
+	for (i = 0; i < 100000 && (got[0] < total || got[1] < total); i++) {
+		ssize_t n;
+
+		tn_pattern(chunk, sizeof(chunk), sent[0], 11);
+		if (sent[0] < total &&
+		    (n = ts_send(tn_st(TN_CLIENT), p.cs, chunk, sizeof(chunk), 0)) > 0)
+			sent[0] += (size_t)n;
+		tn_pattern(chunk, sizeof(chunk), sent[1], 12);
+		if (sent[1] < total &&
+		    (n = ts_send(tn_st(TN_SERVER), p.as, chunk, sizeof(chunk), 0)) > 0)
+			sent[1] += (size_t)n;
+		tn_run(5000);
+		got[0] += drain_check(TN_SERVER, p.as, got[0], 11);
+		got[1] += drain_check(TN_CLIENT, p.cs, got[1], 12);
+	}
+	ck_assert_uint_eq(got[0], total);
+	ck_assert_uint_eq(got[1], total);
+	ck_assert_uint_gt(tn_counter(TN_SERVER, TS_C_TCP_SACK_BLOCKS_TX), 0);
+	/* Every segment TCP built reached the wire: IP refused none as too
+	 * big for the MTU. */
+	ck_assert_uint_eq(tn_counter(TN_SERVER, TS_C_TCP_TX),
+			  tn_log_count(TN_SERVER, false));
+	tn_teardown();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tcp_data");
@@ -653,6 +722,7 @@ int main(void)
 	tcase_add_test(bulk, test_sequence_wraps_around_zero_both_sides);
 	suite_add_tcase(s, bulk);
 	tcase_add_test(flow, test_out_of_order_reassembled_with_sack);
+	tcase_add_test(flow, test_data_segments_with_sack_blocks_fit_the_mtu);
 	tcase_add_test(flow, test_fin_with_data_ahead_of_hole_waits);
 	tcase_add_test(flow, test_bare_fin_ahead_of_hole_waits);
 	tcase_add_test(flow, test_zero_window_probes_back_off_and_resume);
