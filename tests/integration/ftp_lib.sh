@@ -96,6 +96,10 @@ put big big.$mode
 put text.txt
 system
 size big.$mode
+modtime big.$mode
+features
+rhelp
+quote NOOP
 get big.$mode back/big
 ascii
 get text.txt back/text.crlf
@@ -122,6 +126,9 @@ EOF
 		[ ! -e "$SRV_ROOT/$REMOTE_DIR/r2.$mode" ] || fail "delete did not delete"
 		[ ! -e "$SRV_ROOT/$REMOTE_DIR/newdir.$mode" ] || fail "rmdir did not remove"
 		assert_grep "$T/$mode.out" "^Connected to $SRV_IP"
+		assert_grep "$T/$mode.out" "^big\.$mode	[A-Z][a-z][a-z] [A-Z][a-z][a-z] [ 0-9][0-9] " \
+			"modtime printed no date"
+		assert_grep "$T/$mode.out" "^211[- ]" "features printed no FEAT reply"
 		assert_no_grep "$T/$mode.out" "^ftp: "
 		ls "$L"/.*.part >/dev/null 2>&1 && fail "a .part file was left behind"
 	done
