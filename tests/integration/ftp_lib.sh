@@ -38,6 +38,19 @@ ftp_net_setup() {
 		--address "$CLI_ADDR")
 }
 
+# ftp_pyftpdlib_start ROOT USER PASSWORD [OPTIONS]: pyftpdlib on the
+# server side, serving ROOT to USER; returns once it accepts.
+ftp_pyftpdlib_start() {
+	local root=$1 user=$2 pass=$3
+	shift 3
+	"$PY3" -c 'import pyftpdlib' 2>/dev/null ||
+		skip "python3-pyftpdlib is not installed (./bootstrap check installs it)"
+	bg_start "$T/pyftpdlib.log" ip netns exec "$NS_SRV" "$PY3" -m pyftpdlib \
+		-i "$SRV_IP" -p 21 -d "$root" -u "$user" -P "$pass" \
+		-r 40000-40100 "$@"
+	wait_until 10 in_ns "$NS_SRV" bash -c "exec 3<>/dev/tcp/$SRV_IP/21"
+}
+
 # The client on this test's hub instead (synfin's ftpd is on it too).
 ftp_hub_setup() {
 	need_built "$FTP"

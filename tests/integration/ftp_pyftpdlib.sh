@@ -6,16 +6,10 @@
 . "$top_srcdir/tests/integration/ftp_lib.sh"
 
 need_cmd ethtool
-"$PY3" -c 'import pyftpdlib' 2>/dev/null ||
-	skip "python3-pyftpdlib is not installed (./bootstrap check installs it)"
 ftp_net_setup
-
 SRV_ROOT="$T/srv"
 mkdir -p "$SRV_ROOT/pub"
-bg_start "$T/pyftpdlib.log" ip netns exec "$NS_SRV" "$PY3" -m pyftpdlib \
-	-i "$SRV_IP" -p 21 -w -d "$SRV_ROOT" -u tester -P 'secret pw' \
-	-r 40000-40100
-wait_until 10 in_ns "$NS_SRV" bash -c "exec 3<>/dev/tcp/$SRV_IP/21"
+ftp_pyftpdlib_start "$SRV_ROOT" tester 'secret pw' -w
 
 LOGIN='user tester "secret pw"'
 REMOTE_DIR=pub
