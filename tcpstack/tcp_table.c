@@ -91,6 +91,7 @@ void tcb_free(struct ts_stack *st, struct tcb *tp)
 		tcp_sock_release(st, tp);
 	ringbuf_free(&tp->sndq);
 	ringbuf_free(&tp->rcvq);
+	tcp_txq_free(tp); /* per-segment send records (tcp_txrec.c) */
 	free(tp);
 }
 
