@@ -11,13 +11,6 @@
 #                        (bounded by FTP_TIMEOUT seconds);
 #   ftp_common_script    the scenario run against every server.
 
-# Sanitizer builds: a known stack leak is suppressed until its fix lands
-# (tcp_close_tcb frees an orphaned TCB without tcp_txq_free, so every
-# ts_close()d connection that sent data leaks its transmission records,
-# tcp_txrec.c txq_grow). Only that function is suppressed.
-printf 'leak:txq_grow\n' >"$T/lsan.supp"
-export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$T/lsan.supp"
-
 SRV_IP=76.88.16.16
 CLI_ADDR=76.88.16.104/24
 FTP_TIMEOUT=${FTP_TIMEOUT:-40}
