@@ -139,27 +139,26 @@ static bool take_connection(struct ftpd_datachan *d, int sock,
 	return true;
 }
 
+static void take_cb(void *arg, int sock, const struct ts_addr *peer)
+{
+	struct ftpd_datachan *d = arg;
+
+	if (!take_connection(d, sock, peer))
+		return;
+	ts_close(stack_of(d->s), d->listener); /* one connection per PASV */
+	d->listener = -1;
+}
+
 static void listen_cb(struct ts_stack *st, int sock, unsigned events,
 		      void *arg)
 {
 	struct ftpd_datachan *d = arg;
-	struct ts_addr peer;
-	unsigned i;
-	int c;
 
+	(void)st;
 	(void)sock;
 	if (!(events & TS_EV_ACCEPT))
 		return;
-	for (i = 0; i < FTPD_ACCEPTS_PER_EVENT && d->listener >= 0; i++) {
-		c = ts_accept(st, d->listener, &peer);
-		if (c < 0)
-			break;
-		if (!take_connection(d, c, &peer))
-			continue;
-		ts_close(st, d->listener);
-		d->listener = -1;
-	}
-	ts_ev_kick(d->s->srv->ev);
+	ftpd_accept_some(d->s->srv->ev, &d->listener, take_cb, d);
 	deliver(d);
 }
 

@@ -146,24 +146,39 @@ static void accept_one(struct ftpd_server *srv, int sock,
 		ftpd_session_start(srv, sock, peer->ip, peer->port);
 }
 
-static void listen_cb(struct ts_stack *st, int sock, unsigned events,
+void ftpd_accept_some(struct ts_ev *ev, const int *listener,
+		      void (*take)(void *arg, int sock,
+				   const struct ts_addr *peer),
 		      void *arg)
 {
-	struct ftpd_server *srv = arg;
+	struct ts_stack *st = ts_ev_stack(ev);
 	struct ts_addr peer;
 	unsigned i;
 	int c;
 
-	(void)sock;
-	if (!(events & TS_EV_ACCEPT))
-		return;
-	for (i = 0; i < FTPD_ACCEPTS_PER_EVENT && srv->listener >= 0; i++) {
-		c = ts_accept(st, srv->listener, &peer);
+	for (i = 0; i < FTPD_ACCEPTS_PER_EVENT && *listener >= 0; i++) {
+		c = ts_accept(st, *listener, &peer);
 		if (c < 0)
 			break;
-		accept_one(srv, c, &peer);
+		take(arg, c, &peer);
 	}
-	ts_ev_kick(srv->ev);
+	ts_ev_kick(ev);
+}
+
+static void take_session(void *arg, int sock, const struct ts_addr *peer)
+{
+	accept_one(arg, sock, peer);
+}
+
+static void listen_cb(struct ts_stack *st, int sock, unsigned events,
+		      void *arg)
+{
+	struct ftpd_server *srv = arg;
+
+	(void)st;
+	(void)sock;
+	if (events & TS_EV_ACCEPT)
+		ftpd_accept_some(srv->ev, &srv->listener, take_session, srv);
 }
 
 static int open_listener(struct ftpd_server *srv, const struct ftpd_config *c,

@@ -90,6 +90,14 @@ void ftpd_server_free(struct ftpd_server *srv);
  * logged); ctx is the server. */
 void ftpd_server_line(void *ctx, const char *line);
 
+/* Accepts at most FTPD_ACCEPTS_PER_EVENT connections on the listening
+ * socket *listener (which take may close and set to -1), giving each
+ * new socket and its peer to take. */
+void ftpd_accept_some(struct ts_ev *ev, const int *listener,
+		      void (*take)(void *arg, int sock,
+				   const struct ts_addr *peer),
+		      void *arg);
+
 /* A session ended: unlink it (session.c calls this from its free). */
 void ftpd_server_forget(struct ftpd_server *srv, struct ftpd_session *s);
 

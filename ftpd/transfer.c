@@ -193,6 +193,19 @@ static void progress(struct ftpd_xfer *x)
 	evtimer_add(x->tmo, &tv);
 }
 
+/* Counts n bytes moved in this event; true when the event moved
+ * enough: the loop serves others, then comes back (kick). */
+static bool count(struct ftpd_xfer *x, size_t n, uint64_t *moved)
+{
+	x->bytes += n;
+	*moved += n;
+	progress(x);
+	if (*moved < FTPD_XFER_BURST)
+		return false;
+	event_active(x->kick, EV_TIMEOUT, 0);
+	return true;
+}
+
 /* How many bytes may move now; 0 after arming the pace timer. */
 static uint64_t allowance(struct ftpd_xfer *x)
 {
@@ -297,13 +310,8 @@ static void pump_out(struct ftpd_xfer *x)
 			return;
 		}
 		x->off += (size_t)r;
-		x->bytes += (uint64_t)r;
-		moved += (uint64_t)r;
-		progress(x);
-		if (moved >= FTPD_XFER_BURST) {
-			event_active(x->kick, EV_TIMEOUT, 0);
+		if (count(x, (size_t)r, &moved))
 			return;
-		}
 	}
 }
 
@@ -376,13 +384,8 @@ static void pump_in(struct ftpd_xfer *x)
 			finish(x);
 			return;
 		}
-		x->bytes += (uint64_t)r;
-		moved += (uint64_t)r;
-		progress(x);
-		if (moved >= FTPD_XFER_BURST) {
-			event_active(x->kick, EV_TIMEOUT, 0);
+		if (count(x, (size_t)r, &moved))
 			return;
-		}
 	}
 }
 

@@ -24,16 +24,12 @@ import socket
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ftpd_pyutil import check, read_all  # noqa: E402
+
 HOST, CLIENT_IP, USER, PW, MODE = sys.argv[1:6]
 ARG = sys.argv[6] if len(sys.argv) > 6 else None
 TIMEOUT = 20
-
-
-def check(cond, what):
-    if not cond:
-        print("FAIL:", what, flush=True)
-        sys.exit(1)
-    print("ok:", what, flush=True)
 
 
 class Ctl:
@@ -208,16 +204,9 @@ def vanish():
     c = Ctl()
     c.login()
     c.expect("TYPE I", "200", "TYPE I")
-    r = c.expect("EPSV", "229", "EPSV")
-    port = int(re.search(r"\|\|\|(\d+)\|", r).group(1))
-    d = socket.create_connection((HOST, port), timeout=TIMEOUT)
+    d = passive_data(c)
     c.expect("RETR /abort.bin", "150", "RETR starts")
-    got = 0
-    while got < 1048576:
-        b = d.recv(65536)
-        if not b:
-            break
-        got += len(b)
+    read_all(d, 1048576)
     print("ports %d %d" % (c.s.getsockname()[1], d.getsockname()[1]),
           flush=True)
     time.sleep(120)
@@ -229,23 +218,13 @@ def passive_data(c):
     return socket.create_connection((HOST, port), timeout=TIMEOUT)
 
 
-def drain(d, limit=None):
-    n = 0
-    while limit is None or n < limit:
-        b = d.recv(65536)
-        if not b:
-            break
-        n += len(b)
-    return n
-
-
 def order():
     c = Ctl()
     c.login()
     c.expect("TYPE I", "200", "TYPE I")
     d = passive_data(c)
     c.expect("RETR /abort.bin", "150", "RETR starts")
-    drain(d, 65536)
+    read_all(d, 65536)
     # RFC 959 4.1.3: IAC IP, then the Synch (IAC DM as urgent data),
     # then ABOR. The stack keeps urgent data inline.
     c.send(b"\xff\xf4\xff")
@@ -259,7 +238,7 @@ def order():
     d = passive_data(c)
     c.expect("RETR /abort.bin", "150", "RETR again")
     c.send(b"QUIT\r\n")
-    n = drain(d)
+    n = len(read_all(d))
     d.close()
     check(n == 64 * 1048576, "the whole file came after QUIT (%d bytes)" % n)
     check(c.reply().startswith("226"), "the transfer's 226 first")
@@ -275,7 +254,7 @@ def rate(limit):
     d = passive_data(c)
     c.expect("RETR /abort.bin", "150", "RETR")
     t = time.monotonic()
-    n = drain(d, 2 * limit)
+    n = len(read_all(d, 2 * limit))
     el = time.monotonic() - t
     check(n >= 2 * limit and 1.6 < el < 4, "%d bytes in %.2f s at %d bytes/s"
           % (n, el, limit))
@@ -287,16 +266,9 @@ def normal():
     c = Ctl()
     c.login()
     c.expect("TYPE I", "200", "TYPE I")
-    r = c.expect("EPSV", "229", "EPSV")
-    port = int(re.search(r"\|\|\|(\d+)\|", r).group(1))
-    d = socket.create_connection((HOST, port), timeout=TIMEOUT)
+    d = passive_data(c)
     c.expect("RETR hello.txt", "150", "RETR")
-    data = b""
-    while True:
-        b = d.recv(4096)
-        if not b:
-            break
-        data += b
+    data = read_all(d)
     d.close()
     check(c.reply().startswith("226"), "226")
     check(data == b"hello from synfin\n", "the file arrived")

@@ -18,15 +18,11 @@ import socket
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ftpd_pyutil import check, read_all  # noqa: E402
+
 HOST, CLIENT_IP, ROOT, USER, PW = sys.argv[1:6]
 TIMEOUT = 30
-
-
-def check(cond, what):
-    if not cond:
-        print("FAIL:", what, flush=True)
-        sys.exit(1)
-    print("ok:", what, flush=True)
 
 
 def expect_error(fn, code, what):
@@ -102,12 +98,7 @@ def ascii_mode(ftp, d):
     check(lines == ["one", "two", "three"], "retrlines")
     ftp.voidcmd("TYPE A")
     conn = ftp.transfercmd("RETR t.txt")
-    raw = b""
-    while True:
-        b = conn.recv(65536)
-        if not b:
-            break
-        raw += b
+    raw = read_all(conn)
     conn.close()
     ftp.voidresp()
     check(raw == b"one\r\ntwo\r\nthree\r\n", "TYPE A download: LF -> CRLF")
@@ -149,12 +140,7 @@ def listings(ftp, d, data):
     check(ftp.sendeprt(CLIENT_IP, port).startswith("200"), "sendeprt")
     ftp.sendcmd("NLST")
     conn, _ = lsock.accept()
-    got = b""
-    while True:
-        b = conn.recv(4096)
-        if not b:
-            break
-        got += b
+    got = read_all(conn)
     conn.close()
     lsock.close()
     ftp.voidresp()
@@ -207,12 +193,7 @@ def huge(ftp):
     check(ftp.sendcmd("REST %d" % off).startswith("350"), "REST beyond 4 GiB")
     conn = ftp.transfercmd("RETR /huge.bin", rest=off)
     want = 4 * 1024 * 1024
-    got = b""
-    while len(got) < want:
-        b = conn.recv(min(65536, want - len(got)))
-        if not b:
-            break
-        got += b
+    got = read_all(conn, want)
     with open(os.path.join(ROOT, "huge.bin"), "rb") as f:
         f.seek(off)
         ref = f.read(want)
