@@ -184,6 +184,17 @@ struct tcp_prr {
 	uint32_t recover_fs;    /* RecoverFS                               */
 };
 
+/* Undoing a fast recovery that D-SACKs show was spurious (every segment
+ * it resent had arrived already; RFC 2883 section 5, as Linux does). */
+struct tcp_undo {
+	bool valid;             /* an episode may still be undone          */
+	uint32_t marker;        /* SND.UNA when it began                   */
+	uint32_t end;           /* its recovery point                      */
+	unsigned retrans;       /* its retransmissions not yet D-SACKed    */
+	uint32_t cwnd, ssthresh;/* before the reduction                    */
+	struct tcp_cc_cubic cubic;
+};
+
 /* ---- the control block ----------------------------------------------------- */
 
 /* Timer slots; each holds an absolute deadline or TS_TIME_NEVER. */
@@ -317,6 +328,7 @@ struct tcb {
 	uint32_t bytes_acked_ca;    /* appropriate byte counting in CA         */
 	struct tcp_cc_cubic cubic;
 	struct tcp_prr prr;
+	struct tcp_undo undo;
 
 	/* Options and limits. */
 	uint32_t max_retries, syn_retries;
@@ -552,8 +564,12 @@ uint32_t tcp_in_flight(const struct tcb *tp);
  * bytes newly acked or SACKed) were applied; dupack: RFC 5681 duplicate. */
 void tcp_recovery_ack(struct ts_stack *st, struct tcb *tp, uint32_t acked,
 		      uint32_t delivered, bool dupack);
-/* Counts bytes sent during fast recovery (PRR's prr_out). */
-void tcp_recovery_sent(struct tcb *tp, uint32_t bytes);
+/* Counts bytes sent during fast recovery (PRR's prr_out); rexmit: they
+ * were a retransmission (for undo). */
+void tcp_recovery_sent(struct tcb *tp, uint32_t bytes, bool rexmit);
+/* A D-SACK for [left, right): may show the last recovery was spurious. */
+void tcp_recovery_dsack(struct ts_stack *st, struct tcb *tp, uint32_t left,
+			uint32_t right);
 /* The retransmission timer expired: every unSACKed segment is lost. */
 void tcp_recovery_timeout(struct ts_stack *st, struct tcb *tp);
 /* TCPT_REORDER expired: RACK looks again. False when tp was freed. */

@@ -274,7 +274,7 @@ static int send_new(struct ts_stack *st, struct tcb *tp, uint32_t len, bool fin)
 		tp->flags |= TF_FIN_SENT;
 		tp->fin_seq = seq + len;
 	}
-	tcp_recovery_sent(tp, len + (fin ? 1u : 0u));
+	tcp_recovery_sent(tp, len + (fin ? 1u : 0u), false);
 	if (!tcp_timer_armed(tp, TCPT_REXMT))
 		tcp_rexmt_restart(st, tp);
 	tcp_timer_clear(st, tp, TCPT_PERSIST);
@@ -318,8 +318,11 @@ int tcp_retransmit_rec(struct ts_stack *st, struct tcb *tp, uint32_t idx)
 	tcp_txq_sent_again(tp, idx, stack_now(st), tcp_ts_now(st, tp));
 	if (seq_gt(end, tp->sb.high_rxt))
 		tp->sb.high_rxt = end;
-	tcp_recovery_sent(tp, sent);
-	if (!tcp_timer_armed(tp, TCPT_REXMT))
+	tcp_recovery_sent(tp, sent, true);
+	/* The first unacknowledged segment sent again: its own RTO starts
+	 * now (as Linux does), or a resend made late by RACK's reordering
+	 * window would time out before its ACK could come back. */
+	if (!tcp_timer_armed(tp, TCPT_REXMT) || idx == tp->txq.head)
 		tcp_rexmt_restart(st, tp);
 	return (int)sent;
 }

@@ -32,6 +32,13 @@ static void enter_recovery(struct ts_stack *st, struct tcb *tp, const char *why)
 		CNT(st, TCP_RENO_RECOVERIES);
 	trace_event(st, "cc: %s at seq %u: fast retransmit, entering %s recovery",
 		    why, tp->snd_una, sack_conn(tp) ? "SACK" : "NewReno");
+	tp->undo.valid = sack_conn(tp);
+	tp->undo.marker = tp->snd_una;
+	tp->undo.end = tp->snd_max;
+	tp->undo.retrans = 0;
+	tp->undo.cwnd = tp->cwnd;
+	tp->undo.ssthresh = tp->ssthresh;
+	tp->undo.cubic = tp->cubic;
 	tcp_cc_loss(st, tp);
 	tp->recover = tp->snd_max;
 	tp->flags |= TF_IN_RECOVERY;
@@ -51,10 +58,45 @@ static void exit_recovery(struct ts_stack *st, struct tcb *tp)
 	tcp_rack_recovery_done(tp);
 }
 
-void tcp_recovery_sent(struct tcb *tp, uint32_t bytes)
+void tcp_recovery_sent(struct tcb *tp, uint32_t bytes, bool rexmit)
 {
 	if (tp->flags & TF_IN_RECOVERY)
 		tp->prr.out += bytes;
+	if (rexmit && tp->undo.valid) {
+		if (tp->flags & TF_IN_RECOVERY)
+			tp->undo.retrans++;
+		else
+			tp->undo.valid = false; /* resent outside it: not ours */
+	}
+}
+
+void tcp_recovery_dsack(struct ts_stack *st, struct tcb *tp, uint32_t left,
+			uint32_t right)
+{
+	struct tcp_undo *u = &tp->undo;
+
+	/* Only a duplicate of data sent before the episode ended counts:
+	 * one of its retransmissions arrived besides the original. */
+	if (!u->valid || u->retrans == 0 || !seq_geq(left, u->marker) ||
+	    seq_gt(right, u->end))
+		return;
+	if (--u->retrans > 0)
+		return;
+	u->valid = false;
+	if (tp->flags & TF_IN_RECOVERY) {
+		tp->flags &= ~TF_IN_RECOVERY;
+		tcp_rack_recovery_done(tp);
+	}
+	if (tp->cwnd < u->cwnd)
+		tp->cwnd = u->cwnd;
+	if (tp->ssthresh < u->ssthresh)
+		tp->ssthresh = u->ssthresh;
+	tp->cubic = u->cubic;
+	tp->cubic.epoch_start = 0;
+	CNT(st, TCP_UNDO_RECOVERIES);
+	trace_event(st, "cc: D-SACKs show the recovery at seq %u was spurious: "
+		    "undone, cwnd %u, ssthresh %u", u->marker, tp->cwnd,
+		    tp->ssthresh);
 }
 
 /* RFC 6937 section 3: how much may be sent in answer to this ACK; the
@@ -223,6 +265,7 @@ void tcp_recovery_timeout(struct ts_stack *st, struct tcb *tp)
 	unsigned n;
 
 	tcp_cc_timeout(st, tp);
+	tp->undo.valid = false;
 	tp->flags |= TF_IN_LOSS;
 	n = tcp_txq_mark_all_lost(tp);
 	tp->sb.high_rxt = tp->snd_una;

@@ -209,6 +209,7 @@ uint32_t tcp_sack_rx(struct ts_stack *st, struct tcb *tp,
 	if (is_dsack(o, seg->ack)) {
 		CNT(st, TCP_DSACK_RX);
 		tcp_rack_dsack(st, tp);
+		tcp_recovery_dsack(st, tp, o->sack[0].left, o->sack[0].right);
 		i = 1;
 	}
 	for (; i < o->nsack; i++) {

@@ -76,6 +76,7 @@
 	X(TCP_RACK_LOST, "tcp.rack_lost", "segments RACK found lost (RFC 8985)") \
 	X(TCP_LOST_RETRANSMITS, "tcp.lost_retransmits", "retransmissions found lost and sent again") \
 	X(TCP_TLP_PROBES, "tcp.tlp_probes", "tail loss probes sent (RFC 8985 7)") \
+	X(TCP_UNDO_RECOVERIES, "tcp.recoveries_undone", "fast recoveries undone: D-SACKs showed them spurious") \
 	X(TCP_CHALLENGE_ACKS, "tcp.challenge_acks", "challenge ACKs sent (RFC 5961)") \
 	X(TCP_CHALLENGE_LIMITED, "tcp.challenge_acks_limited", "challenge ACKs suppressed by the rate limit") \
 	X(TCP_COOKIES_SENT, "tcp.syncookies_sent", "SYN cookies sent")          \

@@ -197,8 +197,9 @@ END_TEST
 
 /* A segment 0.8 ms late (reordered behind later ones): the first time it
  * costs a spurious retransmission, which the receiver reports with a
- * D-SACK; RACK then widens its reordering window and the same lateness
- * later costs nothing (RFC 8985 6.2 step 4). */
+ * D-SACK; the window reduction is undone (RFC 2883 5), RACK widens its
+ * reordering window and the same lateness later costs nothing (RFC 8985
+ * 6.2 step 4). */
 START_TEST(test_reordering_learned_from_dsack)
 {
 	struct tn_pair p;
@@ -215,6 +216,9 @@ START_TEST(test_reordering_learned_from_dsack)
 	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_DSACK_RX), 1);
 	ck_assert(tp->rack.reord);
 	ck_assert_uint_eq(tp->rack.reo_wnd_mult, 2);
+	/* The recovery was spurious: its window reduction is undone. */
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_TCP_UNDO_RECOVERIES), 1);
+	tn_expect_line(TN_CLIENT, "was spurious: undone");
 	/* The same again: tolerated. */
 	pol.delay_nth = tn.new_data[TN_CLIENT] + 20;
 	ck_assert_uint_eq(tn_transfer(TN_CLIENT, p.cs, TN_SERVER, p.as, 200000, 3,
