@@ -205,6 +205,23 @@ def huge(ftp):
     conn.close()
 
 
+def virtual_host():
+    ftp = ftplib.FTP(HOST, timeout=TIMEOUT)
+    expect_error(lambda: ftp.sendcmd("HOST nowhere.example.org"), "504",
+                 "HOST of an unknown name")
+    check(ftp.sendcmd("HOST ftp.example.org").startswith("220"), "HOST")
+    ftp.login()
+    names = ftp.nlst()
+    check("py" in names and "hello.txt" not in names,
+          "HOST ftp.example.org: the virtual host's root")
+    ftp.quit()
+    ftp = ftplib.FTP(HOST, timeout=TIMEOUT)
+    ftp.sendcmd("USER anonymous")
+    expect_error(lambda: ftp.sendcmd("HOST ftp.example.org"), "503",
+                 "HOST after USER")
+    ftp.close()
+
+
 def anonymous_and_bad_password():
     ftp = ftplib.FTP(HOST, timeout=TIMEOUT)
     check(ftp.login().startswith("230"), "anonymous login")
@@ -235,6 +252,7 @@ def main():
     huge(ftp)
     check(ftp.quit().startswith("221"), "quit")
     ftp.close()
+    virtual_host()
     anonymous_and_bad_password()
     print("ftplib: all ok")
 

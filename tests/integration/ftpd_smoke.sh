@@ -6,7 +6,7 @@
 #   shows the server's SYN from port 20), STOR, APPE, resumed upload and
 #   download, --ftp-create-dirs, -Q DELE/RNFR/RNTO/MKD/RMD;
 #   ftplib: every method (ftpd_ftplib.py), ASCII both ways, REST, ABOR,
-#   SIZE/REST/RETR on a sparse 5 GiB file beyond 4 GiB;
+#   SIZE/REST/RETR on a sparse 5 GiB file beyond 4 GiB, HOST (RFC 7151);
 # every transferred file SHA-256 equal; then a graceful stop (exit 0,
 # TIME_WAIT saved; no sanitizer report in the ASan build).
 . "$top_srcdir/tests/lib.sh"
@@ -25,7 +25,7 @@ head -c 8388608 /dev/urandom |
 	dd of="$ROOT/huge.bin" bs=1M seek=4608 conv=notrunc status=none
 ftpd_user alice secret1 all "$ROOT"
 ftpd_start -o local_enable=yes -o users_file="$USERS" -o write_enable=yes \
-	-o trace=all
+	-o trace=all -o "host=ftp.example.org:$ROOT/up"
 
 U="ftp://alice:secret1@$SRV_IP"
 curl_() { in_cli curl -sS --max-time 30 "$@"; }
