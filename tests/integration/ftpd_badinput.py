@@ -3,8 +3,12 @@
 on raw control connections (no FTP library in the way).
 
 usage: ftpd_badinput.py HOST CLIENT_IP USER PASSWORD MODE [ARG]
-  basic         path escapes, bounce PORT/EPRT, overlong lines, bad
-                sequences, binary garbage; each gets the right reply
+  basic         path escapes, bounce PORT/EPRT, data connection theft
+                (a passive connection from THIEF_IP), EPSV ALL, REIN,
+                overlong lines, bad sequences, binary garbage; each gets
+                the right reply
+  fails         three failed logins: answered after 1, 2, 4 s, then the
+                session is closed
   idle N        opens N sessions that never send a byte, checks each got
                 its 220, prints "holding N", waits for stdin to close
   vanish        logs in, starts a 64 MiB RETR, reads 1 MiB, prints its
@@ -28,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ftpd_pyutil import check, read_all  # noqa: E402
 
 HOST, CLIENT_IP, USER, PW, MODE = sys.argv[1:6]
+THIEF_IP = "76.88.16.105"  # a second address the test gives the client side
 ARG = sys.argv[6] if len(sys.argv) > 6 else None
 TIMEOUT = 20
 
@@ -146,6 +151,50 @@ def bounce(c):
     c.expect("PORT %s,7,208" % h, "200", "PORT to the client itself")
 
 
+def theft(c):
+    r = c.expect("EPSV", "229", "EPSV")
+    port = int(re.search(r"\|\|\|(\d+)\|", r).group(1))
+    thief = socket.create_connection((HOST, port), timeout=TIMEOUT,
+                                     source_address=(THIEF_IP, 0))
+    try:
+        got = thief.recv(100)
+    except ConnectionResetError:
+        got = b""
+    thief.close()
+    check(got == b"", "a passive connection from another address is reset")
+    d = socket.create_connection((HOST, port), timeout=TIMEOUT)
+    c.expect("RETR hello.txt", "150", "the client's own connection is taken")
+    check(read_all(d) == b"hello from synfin\n", "and carries the file")
+    d.close()
+    check(c.reply().startswith("226"), "226")
+
+
+def epsv_all_and_rein(c):
+    c.expect("EPSV ALL", "200", "EPSV ALL")
+    c.expect("PASV", "501", "PASV after EPSV ALL")
+    c.expect("PORT %s,7,208" % CLIENT_IP.replace(".", ","), "501",
+             "PORT after EPSV ALL")
+    c.expect("EPSV", "229", "EPSV after EPSV ALL")
+    c.expect("REIN", "220", "REIN")
+    c.expect("PWD", "530", "logged out after REIN")
+    c.expect("USER anonymous", "331", "USER after REIN")
+    c.expect("PASS guest@", "230", "PASS after REIN")
+    c.expect("PASV", "227", "REIN ended EPSV ALL")
+
+
+def fails():
+    c = Ctl()
+    for n, delay in ((1, 1), (2, 2), (3, 4)):
+        c.expect("USER bob", "331", "USER bob")
+        t = time.monotonic()
+        r = c.cmd("PASS wrong")
+        el = time.monotonic() - t
+        check(r.startswith("530") and el >= delay - 0.1,
+              "failure %d answered after %.2f s (>= %d s)" % (n, el, delay))
+    check(c.s.recv(100) == b"", "the session is closed after 3 failures")
+    c.close()
+
+
 def lines(c):
     c.send(b"NOOP " + b"x" * 100000 + b"\r\n")
     r = c.reply()
@@ -174,6 +223,8 @@ def basic():
     paths(c)
     nul_and_garbage(c)
     bounce(c)
+    theft(c)
+    epsv_all_and_rein(c)
     lines(c)
     c.expect("QUIT", "221", "QUIT")
     c.close()
@@ -282,6 +333,8 @@ elif MODE == "idle":
     idle(int(ARG))
 elif MODE == "vanish":
     vanish()
+elif MODE == "fails":
+    fails()
 elif MODE == "order":
     order()
 elif MODE == "rate":

@@ -3,7 +3,8 @@
 # a veth; the stack owns 76.88.16.16): path escapes (.., absolute,
 # symbolic links out, NUL, overlong), FTP bounce (PORT/EPRT to another
 # host or below 1024), overlong lines, bad sequences (RNTO without RNFR,
-# PASS before USER), binary garbage, ABOR in the Telnet Synch form and
+# PASS before USER), data connection theft, EPSV ALL, REIN, three failed
+# logins, binary garbage, ABOR in the Telnet Synch form and
 # QUIT during a transfer, a client that vanishes in the middle of a
 # transfer, 200 sessions that never send a byte, max_per_ip, a rate
 # limit, the address-in-use message of a restart, a SIGHUP reload. Each gets the
@@ -14,6 +15,9 @@
 
 need_cmd nft "$PY3"
 ftpd_net_setup
+# A second address on the client side: a third party on the client's
+# network that tries to take a passive data connection.
+ip -n "$NS_CLI" addr add 76.88.16.105/24 dev "$IF_CLI"
 ftpd_tree
 echo "hello from synfin" >"$ROOT/hello.txt"
 make_file "$ROOT/abort.bin" 64
@@ -32,6 +36,11 @@ drive basic >"$T/basic.out" 2>&1 || fail "basic: $(tail -n 3 "$T/basic.out")"
 assert_grep "$T/ftpd.log" "refused PORT to 76\.88\.16\.1:2000: not the client's address"
 assert_grep "$T/ftpd.log" "refused EPRT to $CLI_IP:25: privileged port"
 assert_grep "$T/ftpd.log" "command line over 8192 bytes discarded"
+assert_grep "$T/ftpd.log" "refused a passive data connection from 76\.88\.16\.105:[0-9]+: the control connection is from $CLI_IP"
+
+log "three failed logins: growing delays, then closed"
+drive fails >"$T/fails.out" 2>&1 || fail "fails: $(tail -n 3 "$T/fails.out")"
+assert_grep "$T/ftpd.log" "3 failed logins: closing"
 
 log "Telnet Synch ABOR and QUIT during a transfer"
 drive order >"$T/order.out" 2>&1 || fail "order: $(tail -n 3 "$T/order.out")"
