@@ -133,6 +133,8 @@ static void accept_one(struct ftpd_server *srv, int sock,
 {
 	const struct ftpd_config *c = &srv->gen->cfg;
 
+	/* SECURITY: max_clients and max_per_ip bound what one client (or
+	 * everyone) can hold; the refusal costs a few bytes and a close. */
 	if (srv->stopping)
 		refuse(srv, sock, peer, "421 Service closing: the server is "
 		       "shutting down.\r\n", "shutting down");

@@ -260,7 +260,13 @@ static bool can_read(const struct ftpd_session *s)
 }
 
 /* Runs the commands waiting in the input, at most FTPD_CMDS_PER_EVENT
- * before letting other sessions run. */
+ * before letting other sessions run.
+ *
+ * RFC 959's abort (IAC IP, then IAC DM sent as urgent data, then ABOR)
+ * needs no urgent-mode handling here: the stack keeps urgent data inline
+ * and the control connection is read all the time, transfers included,
+ * so the parser sees the Telnet commands in order (a DM drops the
+ * partial line before it) and ABOR runs at once (FTPD_CMD_DURING_XFER). */
 static void process_input(struct ftpd_session *s)
 {
 	struct evbuffer *in = bufferevent_get_input(s->bev);
