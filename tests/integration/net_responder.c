@@ -85,6 +85,8 @@ static void resp_loop(struct ts_stack *st, struct ts_link *link, ts_time_t end)
 			resp_receive(st, link, buf);
 		if (ts_next_deadline(st) <= resp_clock(NULL))
 			ts_timers(st);
+		/* The packet driver batches sends until polled (ts_link.h). */
+		ts_link_poll(link);
 	}
 }
 
