@@ -224,9 +224,12 @@ static bool timer_rexmt(struct ts_stack *st, struct tcb *tp)
 	}
 	tp->rexmt_shift++;
 	trace_event(st, "timer: RTO %llu ms expired, retransmitting from seq %u "
-		    "(backoff %u)",
+		    "(backoff %u; %s, %u bytes out, pipe %u, cwnd %u)",
 		    (unsigned long long)(tcp_rto(tp) / TS_USEC_PER_MSEC),
-		    tp->snd_una, tp->rexmt_shift);
+		    tp->snd_una, tp->rexmt_shift,
+		    (tp->flags & TF_IN_RECOVERY) ? "in fast recovery"
+		    : (tp->flags & TF_IN_LOSS) ? "in timeout recovery" : "open",
+		    tp->snd_max - tp->snd_una, tcp_pipe(tp), tp->cwnd);
 	/* RFC 5681 3.1, RFC 6298 5.4: resend from the first unacknowledged
 	 * byte with a loss window of one segment, then slow start; what the
 	 * peer SACKed is not resent (RFC 6675 5.1). Karn's rule: no RTT
