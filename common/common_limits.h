@@ -23,4 +23,19 @@
 #define LOG_IDENT_MAX 32u    /* program name shown on each line         */
 #define LOG_REDACTED "<hidden>" /* what a secret argument is logged as */
 
+/* TLS (tls.c, tls_stream.c). */
+#define TLS_ERR_TEXT_MAX 256u        /* an OpenSSL error message, bytes   */
+#define TLS_NAME_MAX 253u            /* a host name checked against a     */
+                                     /* certificate (RFC 1035 2.3.4)     */
+#define TLS_PLAIN_OUT_HIGH (128u * 1024u) /* encrypted bytes queued under */
+                                     /* the filter before it waits       */
+#define TLS_STREAM_OUT_HIGH (256u * 1024u) /* plain bytes a data stream   */
+                                     /* takes before send says -EAGAIN   */
+#define TLS_STREAM_IN_HIGH (256u * 1024u) /* decrypted bytes held before  */
+                                     /* reading stops (the window closes) */
+#define TLS_LINGER_POLL_MS 50u       /* a closing stream checks this often */
+#define TLS_LINGER_MAX_MS 30000u     /* ... and is freed after this      */
+#define TLS_LINGER_PEER_MS 2000u     /* after our FIN: wait for the      */
+                                     /* peer's close_notify this long    */
+
 #endif /* COMMON_LIMITS_H */

@@ -20,6 +20,7 @@
 #include "rules.h"
 #include "server.h"
 #include "session.h"
+#include "tls_server.h"
 
 static bool is_anonymous_name(const char *s, size_t len)
 {
@@ -37,6 +38,9 @@ void ftpd_cmd_user(struct ftpd_session *s, const struct ftpd_cmd *cmd)
 		return;
 	}
 	s->anonymous = is_anonymous_name(cmd->arg, cmd->arg_len);
+	/* SECURITY: force_local_logins_ssl, allow_anon_ssl (530). */
+	if (!ftpd_tls_login_ok(s))
+		return;
 	/* An overlong name is kept empty: it can only fail, after the same
 	 * delay as any other failure. */
 	if (cmd->arg_len <= USERS_NAME_MAX) {
@@ -174,6 +178,10 @@ void ftpd_cmd_pass(struct ftpd_session *s, const struct ftpd_cmd *cmd)
 		ftpd_reply(s, 230, "Already logged in.");
 		return;
 	}
+	/* SECURITY: a password of a real account is refused in clear text
+	 * even after a USER that was refused (force_local_logins_ssl). */
+	if (!ftpd_tls_login_ok(s))
+		return;
 	if (s->anonymous) {
 		login_anonymous(s);
 		return;

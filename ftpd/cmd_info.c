@@ -15,6 +15,7 @@
 #include "listing.h"
 #include "session.h"
 #include "strbuf.h"
+#include "tls_server.h"
 #include "transfer.h"
 #include "users.h"
 
@@ -138,8 +139,9 @@ void ftpd_cmd_feat(struct ftpd_session *s, const struct ftpd_cmd *cmd)
 	if (listing_format_facts_list(s->mlst_facts, true, facts,
 				      sizeof(facts)) < 0)
 		facts[0] = '\0';
-	ftpd_reply(s, 211, "Features:\n EPRT\n EPSV\n HOST\n MDTM\n MLST %s\n"
-		   " PASV\n REST STREAM\n SIZE\n TVFS\n UTF8\nEnd", facts);
+	ftpd_reply(s, 211, "Features:\n%s EPRT\n EPSV\n HOST\n MDTM\n MLST %s\n"
+		   " PASV\n REST STREAM\n SIZE\n TVFS\n UTF8\nEnd",
+		   ftpd_tls_feat(s), facts);
 }
 
 /* RFC 2389 OPTS: UTF8 ON (RFC 2640 usage) and MLST facts (RFC 3659 7.9). */

@@ -13,8 +13,7 @@
  * RFC 4217 AUTH PBSZ PROT CCC, RFC 7151 HOST. SITE subcommands: HELP,
  * CHMOD, IDLE.
  *
- * A command whose handler is NULL is answered 502: SMNT always, and
- * AUTH PBSZ PROT CCC until FTPS exists.
+ * A command whose handler is NULL is answered 502: SMNT.
  */
 #ifndef FTPD_CMD_TABLE_H
 #define FTPD_CMD_TABLE_H

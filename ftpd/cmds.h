@@ -9,6 +9,7 @@
  *   cmd_info.c   SYST STAT HELP NOOP FEAT OPTS MLST
  *   cmd_data.c   PORT PASV EPRT EPSV ABOR
  *   cmd_xfer.c   RETR STOR APPE STOU LIST NLST MLSD
+ *   cmd_tls.c    AUTH PBSZ PROT CCC (RFC 4217)
  *
  * Each runs after ftpd_cmd_check() passed (argument rule, login,
  * sequence, permission) and sends its own reply.
@@ -32,5 +33,6 @@ ftpd_cmd_fn ftpd_cmd_port, ftpd_cmd_pasv, ftpd_cmd_eprt, ftpd_cmd_epsv,
 	ftpd_cmd_abor;
 ftpd_cmd_fn ftpd_cmd_retr, ftpd_cmd_stor, ftpd_cmd_appe, ftpd_cmd_stou,
 	ftpd_cmd_list, ftpd_cmd_nlst, ftpd_cmd_mlsd;
+ftpd_cmd_fn ftpd_cmd_auth, ftpd_cmd_pbsz, ftpd_cmd_prot, ftpd_cmd_ccc;
 
 #endif /* FTPD_CMDS_H */

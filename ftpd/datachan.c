@@ -16,6 +16,7 @@
 #include "rules.h"
 #include "server.h"
 #include "session.h"
+#include "tls_server.h"
 
 struct ftpd_datachan {
 	struct ftpd_session *s;
@@ -90,7 +91,7 @@ static void deliver(struct ftpd_datachan *d)
 		return;
 	d->ready = NULL;
 	evtimer_del(d->timer);
-	io = ftpd_dataio_plain(d->s->srv->ev, d->sock);
+	io = ftpd_tls_dataio_open(d->s, d->sock);
 	d->sock = -1;
 	ready(d->s, io, io ? 0 : -ENOMEM);
 }
@@ -301,7 +302,7 @@ int ftpd_dc_open(struct ftpd_session *s, struct ftpd_dataio **io,
 	if (!d)
 		return -ENOTCONN;
 	if (d->passive && d->connected) {
-		*io = ftpd_dataio_plain(s->srv->ev, d->sock);
+		*io = ftpd_tls_dataio_open(s, d->sock);
 		d->sock = -1;
 		return *io ? 1 : -ENOMEM;
 	}

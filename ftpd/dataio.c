@@ -62,7 +62,7 @@ static void plain_close(struct ftpd_dataio *d, bool abort)
 }
 
 static const struct ftpd_dataio_ops plain_ops = {
-	plain_send, plain_recv, plain_close,
+	plain_send, plain_recv, plain_close, NULL, NULL,
 };
 
 struct ftpd_dataio *ftpd_dataio_plain(struct ts_ev *ev, int sock)
@@ -82,11 +82,10 @@ struct ftpd_dataio *ftpd_dataio_plain(struct ts_ev *ev, int sock)
 
 void ftpd_dataio_set_cb(struct ftpd_dataio *d, ftpd_dataio_cb cb, void *arg)
 {
-	struct plain *p = (struct plain *)d;
-
 	/* Events before this are not replayed: the owner tries its I/O once
 	 * after setting the callback, which finds data, EOF or an error. */
-	p->pending = 0;
+	if (d->ops == &plain_ops)
+		((struct plain *)d)->pending = 0;
 	d->cb = cb;
 	d->arg = arg;
 }

@@ -1,8 +1,9 @@
 /*
  * dataio.h - the byte stream of one data connection, behind a small
  * interface, so that transfers do not care whether it is a plain stack
- * socket (dataio.c: ts_send/ts_recv directly, for speed) or, later, a TLS
- * connection (RFC 4217 PROT P) layered on it.
+ * socket (dataio.c: ts_send/ts_recv directly, for speed) or a TLS
+ * connection (RFC 4217 PROT P, dataio_tls.c) layered on it, which is
+ * ready only once its handshake is done and may fail with its own reply.
  *
  * Events are the stack's TS_EV_* bits (READ, WRITE, EOF, ERROR), given to
  * the owner's callback from the event loop, never from inside a call.
@@ -29,6 +30,12 @@ struct ftpd_dataio_ops {
 	/* Closes the stream and frees d: orderly (queued bytes, then FIN)
 	 * or, with abort, at once with a reset. */
 	void (*close)(struct ftpd_dataio *d, bool abort);
+	/* 1 ready, 0 not yet (a TLS handshake; READ/WRITE follow), or the
+	 * failure as -errno. NULL: always ready. */
+	int (*ready)(struct ftpd_dataio *d);
+	/* After a failure: the reply (code, text) that says why, or NULL
+	 * for the transfer's own. NULL: none. */
+	const char *(*why)(struct ftpd_dataio *d, unsigned *code);
 };
 
 struct ftpd_dataio {
@@ -60,6 +67,17 @@ static inline ssize_t ftpd_dataio_recv(struct ftpd_dataio *d, void *b,
 static inline void ftpd_dataio_close(struct ftpd_dataio *d, bool abort)
 {
 	d->ops->close(d, abort);
+}
+
+static inline int ftpd_dataio_ready(struct ftpd_dataio *d)
+{
+	return d->ops->ready ? d->ops->ready(d) : 1;
+}
+
+static inline const char *ftpd_dataio_why(struct ftpd_dataio *d,
+					  unsigned *code)
+{
+	return d->ops->why ? d->ops->why(d, code) : NULL;
 }
 
 #endif /* FTPD_DATAIO_H */

@@ -38,6 +38,12 @@ enum ftpd_tls_min {           /* ssl_min_version = 1.2|1.3             */
 	FTPD_TLS_1_3,
 };
 
+enum ftpd_alpn_mode {         /* ssl_alpn = no|yes|required            */
+	FTPD_ALPN_NO = 0,     /* "ftp" selected when offered, else none  */
+	FTPD_ALPN_YES,        /* a client offering ALPN must offer "ftp" */
+	FTPD_ALPN_REQUIRED,   /* every client must offer "ftp"           */
+};
+
 /*
  * Every string is owned by the struct (freed by ftpd_config_free); ""
  * means "not set" for paths and addresses. Durations are milliseconds,
@@ -93,8 +99,8 @@ struct ftpd_config {
 
 	/* FTPS (RFC 4217) */
 	bool ssl_enable, force_local_logins_ssl, force_local_data_ssl,
-	     allow_anon_ssl, require_ssl_reuse, ssl_alpn, ssl_sni_check,
-	     allow_ccc;
+	     allow_anon_ssl, require_ssl_reuse, ssl_sni_check, allow_ccc;
+	int ssl_alpn;                  /* enum ftpd_alpn_mode              */
 	char *rsa_cert_file, *rsa_private_key_file, *ssl_ciphers;
 	int ssl_min_version;           /* enum ftpd_tls_min                */
 };

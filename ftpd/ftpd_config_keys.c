@@ -103,6 +103,7 @@ static const char *const trace_words[] = { "off", "states", "segments", "all",
 static const char *const level_words[] = { "error", "warning", "info",
 					   "debug", NULL };
 static const char *const tls_words[] = { "1.2", "1.3", NULL };
+static const char *const alpn_words[] = { "no", "yes", "required", NULL };
 
 #define OFF(f) offsetof(struct ftpd_config, f)
 #define BOOL(k, d, h) { #k, CFG_BOOL, OFF(k), d, h, 0, 0, 0, NULL, NULL }
@@ -239,7 +240,8 @@ static const struct cfg_key ftpd_keys[] = {
 	BOOL(allow_anon_ssl, "no", "anonymous sessions may use TLS"),
 	BOOL(require_ssl_reuse, "yes", "data connections must resume the "
 	     "control connection's TLS session"),
-	BOOL(ssl_alpn, "yes", "require ALPN \"ftp\" when the client offers ALPN"),
+	WORD(ssl_alpn, "yes", alpn_words, "ALPN \"ftp\": no, yes (required when "
+	     "the client offers ALPN), required (always)"),
 	BOOL(ssl_sni_check, "yes", "refuse TLS for a server name that is not ours"),
 	BOOL(allow_ccc, "no", "allow CCC (back to plain text)"),
 	TEXT(rsa_cert_file, CFG_PATH, SYSCONFDIR "/synfin/ftpd.pem", NULL,

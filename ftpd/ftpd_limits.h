@@ -90,6 +90,17 @@
 #define FTPD_RATE_BURST_MS 100            /* rate limits allow this much   */
                                           /* time's worth of bytes at once */
 
+/* FTPS (tls_server.c, dataio_tls.c). */
+#define FTPD_TLS_PEM_MAX (1024 * 1024)    /* bytes of a certificate or key */
+                                          /* file                          */
+#define FTPD_TLS_TAG_LEN 16               /* random tag of a session's     */
+                                          /* TLS sessions (reuse check)    */
+#define FTPD_TLS_SESSION_TIMEOUT_S 86400  /* resumable that long: data     */
+                                          /* connections of a long session */
+#define FTPD_TLS_SNI_LOG_MAX 64           /* bytes of a refused name logged */
+#define FTPD_TLS_DESC_MAX 96              /* "TLSv1.3 TLS_AES_256_GCM_..." */
+#define FTPD_CERT_DAYS 825                /* --make-cert validity          */
+
 /* ---- listings (listing.c) ---------------------------------------------- */
 #define FTPD_LIST_ENTRIES_DEFAULT 10000   /* max_list_entries default      */
 #define FTPD_LIST_ENTRIES_LIMIT 1000000

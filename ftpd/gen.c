@@ -18,6 +18,7 @@
 #include "privs.h"
 #include "roots.h"
 #include "server.h"
+#include "tls_server.h"
 
 /* A banner file longer than this is refused (it is one 220 reply). */
 #define GEN_BANNER_MAX (FTPD_REPLY_TEXT_MAX - 1)
@@ -33,6 +34,7 @@ void ftpd_gen_put(struct ftpd_gen *g)
 	if (!g || --g->refs > 0)
 		return;
 	users_free(&g->users);
+	ftpd_tls_ctx_free(g->tls);
 	ftpd_config_free(&g->cfg);
 	free(g->banner);
 	free(g);
@@ -135,6 +137,10 @@ int ftpd_gen_build(struct ftpd_server *srv, struct ftpd_config *cfg,
 		rc = load_banner(srv, g, err, errlen);
 	if (rc == 0)
 		rc = open_roots(srv, g, err, errlen);
+	if (rc == 0 && g->cfg.ssl_enable)
+		rc = ftpd_tls_ctx_new(srv->privs, &g->cfg,
+				      srv->gen ? srv->gen->tls : NULL, &g->tls,
+				      err, errlen);
 	if (rc != 0) {
 		ftpd_gen_put(g);
 		return rc;

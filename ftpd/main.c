@@ -4,6 +4,7 @@
  *   ftpd [-c FILE] [-o key=value]...          serve (foreground)
  *   ftpd -t [-v] [-c FILE] [-o key=value]...  check the configuration
  *   ftpd --add-user NAME [--perms LIST] [--root DIR] [-c FILE] [-o ...]
+ *   ftpd --make-cert FILE [-c FILE] [-o ...]   a self-signed certificate
  *   ftpd -V                                   version
  */
 #include "config.h"
@@ -21,6 +22,7 @@
 #include "ftpd_config.h"
 #include "ftpd_limits.h"
 #include "server.h"
+#include "tls_server.h"
 
 #define MAIN_OVERRIDES_MAX 256
 
@@ -29,7 +31,7 @@ struct args {
 	const char *overrides[MAIN_OVERRIDES_MAX];
 	size_t n;
 	bool test, verbose, version;
-	const char *add_user, *perms, *root;
+	const char *add_user, *perms, *root, *make_cert;
 };
 
 static void usage(FILE *f)
@@ -39,6 +41,7 @@ static void usage(FILE *f)
 		"       ftpd -t [-v] [-c FILE] [-o key=value]...\n"
 		"       ftpd --add-user NAME [--perms LIST] [--root DIR] "
 		"[-c FILE] [-o key=value]...\n"
+		"       ftpd --make-cert FILE [-c FILE] [-o key=value]...\n"
 		"       ftpd -V\n"
 		"  -c FILE   configuration file (ftpd.conf(5))\n"
 		"  -o K=V    set a key after the file (repeatable)\n"
@@ -49,6 +52,9 @@ static void usage(FILE *f)
 		"  --perms LIST     read,list,write,delete,mkdir,rename,chmod "
 		"or all (default read,list)\n"
 		"  --root DIR       the user's root (default: local_root)\n"
+		"  --make-cert FILE write a self-signed certificate and key "
+		"for FTPS to FILE\n"
+		"            (and the certificate alone to FILE.crt)\n"
 		"  -V        print the version and exit\n");
 }
 
@@ -59,6 +65,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "add-user", required_argument, NULL, 'A' },
 		{ "perms", required_argument, NULL, 'P' },
 		{ "root", required_argument, NULL, 'R' },
+		{ "make-cert", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -81,6 +88,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'A': a->add_user = optarg; break;
 		case 'P': a->perms = optarg; break;
 		case 'R': a->root = optarg; break;
+		case 'M': a->make_cert = optarg; break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -1;
 		}
@@ -197,16 +205,11 @@ int main(int argc, char **argv)
 		ftpd_config_free(&c);
 		return 1;
 	}
-	/* FTPS comes later: refuse a configuration that expects it rather
-	 * than serve in clear text. */
-	if (c.ssl_enable) {
-		fprintf(stderr, "ftpd: ssl_enable = yes: FTPS (AUTH TLS) is not "
-			"available in this version of ftpd; set ssl_enable = "
-			"no\n");
-		ftpd_config_free(&c);
-		return 1;
-	}
-	if (a.test) {
+	if (a.make_cert) {
+		rc = ftpd_make_cert(&c, a.make_cert, err, sizeof(err));
+		fprintf(rc == 0 ? stdout : stderr, "ftpd: %s\n", err);
+		rc = rc == 0 ? 0 : 1;
+	} else if (a.test) {
 		if (a.verbose)
 			ftpd_config_dump(&c, stdout, true);
 		printf("ftpd: configuration %s is valid\n",

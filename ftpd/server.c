@@ -24,6 +24,7 @@
 #include "server_ctl.h"
 #include "session.h"
 #include "state.h"
+#include "tls_server.h"
 
 /* ---- output of the stack: trace lines and notes ------------------------------- */
 
@@ -199,6 +200,10 @@ static int open_listener(struct ftpd_server *srv, const struct ftpd_config *c,
 	 * lazily anyway) keep thousands of sessions cheap. */
 	ts_setopt(st, sock, TS_OPT_SNDBUF, FTPD_CTRL_BUF);
 	ts_setopt(st, sock, TS_OPT_RCVBUF, FTPD_CTRL_BUF);
+	/* Each reply is written whole: Nagle would only hold a 226 back
+	 * until the client's delayed ACK of the 150 came (40 ms or more
+	 * per transfer). Accepted sessions inherit it. */
+	ts_setopt(st, sock, TS_OPT_NODELAY, 1);
 	rc = ts_bind(st, sock, &la);
 	if (rc == 0)
 		rc = ts_listen(st, sock, FTPD_LISTEN_BACKLOG);
@@ -238,6 +243,8 @@ static int start_privileged(struct ftpd_server *srv, struct ftpd_config *c,
 	if (rc == 0 && c->local_enable)
 		rc = ftpd_privs_keep_dir(srv->privs, c->users_file, err,
 					 errlen);
+	if (rc == 0)
+		rc = ftpd_tls_keep_dirs(srv->privs, c, err, errlen);
 	if (rc == 0)
 		rc = ftpd_gen_build(srv, c, &srv->gen, err, errlen);
 	return rc;

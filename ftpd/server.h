@@ -38,6 +38,7 @@ struct ftpd_gen {
 	const struct vfs *anon;   /* anon_root (borrowed from the roots)   */
 	const struct vfs *local;  /* local_root, or NULL                   */
 	char *banner;             /* the 220 text (banner_file read at load) */
+	struct ftpd_tls_ctx *tls; /* ssl_enable = yes: the TLS context      */
 };
 
 struct ftpd_gen *ftpd_gen_get(struct ftpd_gen *g);

@@ -23,6 +23,7 @@
 #include "reply.h"
 #include "server.h"
 #include "session.h"
+#include "tls_server.h"
 #include "transfer.h"
 
 const struct ftpd_config *ftpd_session_cfg(const struct ftpd_session *s)
@@ -269,17 +270,26 @@ static bool can_read(const struct ftpd_session *s)
  * partial line before it) and ABOR runs at once (FTPD_CMD_DURING_XFER). */
 static void process_input(struct ftpd_session *s)
 {
-	struct evbuffer *in = bufferevent_get_input(s->bev);
 	unsigned cmds = 0;
 
 	while (can_read(s)) {
+		/* SECURITY: fetched anew for every command: after AUTH TLS
+		 * the bytes that follow it belong to OpenSSL (s->bev is the
+		 * filter), never to the parser (CVE-2011-0411 class). */
+		struct evbuffer *in = bufferevent_get_input(s->bev);
 		struct evbuffer_iovec v;
 		struct ftpd_cmd cmd;
 		enum ftp_parse rc;
 		size_t used = 0;
 
-		if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
+		if (evbuffer_get_length(in) == 0)
 			return;
+		/* OpenSSL's filter may leave an empty chain in front. */
+		if (evbuffer_peek(in, -1, NULL, &v, 1) < 1 || v.iov_len == 0) {
+			evbuffer_pullup(in, 1);
+			if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
+				return;
+		}
 		if (cmds >= FTPD_CMDS_PER_EVENT) {
 			event_active(s->resume, EV_TIMEOUT, 0);
 			return;
@@ -404,6 +414,7 @@ void ftpd_session_close(struct ftpd_session *s, unsigned code,
 	if (code)
 		ftpd_reply(s, code, "%s", text);
 	s->phase = FTPD_PH_CLOSING;
+	ftpd_tls_close_notify(s);
 	/* The server closes first: FIN after the reply, so our side goes
 	 * FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT, as in the seed. The
 	 * session ends when the client's FIN came (or after
@@ -426,8 +437,10 @@ void ftpd_session_free(struct ftpd_session *s)
 	free_held(s);
 	event_free(s->timer);
 	event_free(s->resume);
-	/* Closes the stack socket (orderly: ts_close). */
+	/* Closes the stack socket (orderly: ts_close); with TLS, the
+	 * filter frees the SSL and the bufferevent under it. */
 	bufferevent_free(s->bev);
+	ftpd_tls_session_free(s);
 	ftpd_cmdline_free(s->parser);
 	ftpd_server_forget(s->srv, s);
 	ftpd_gen_put(s->gen);

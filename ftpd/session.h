@@ -35,6 +35,7 @@ struct ftpd_gen;
 struct ftpd_datachan;
 struct ftpd_xfer;
 struct ftpd_auth_job;
+struct ftpd_tls;
 
 enum ftpd_phase {
 	FTPD_PH_COMMANDS, /* reading and running commands                   */
@@ -105,6 +106,10 @@ struct ftpd_session {
 	struct ftpd_xfer *xfer;           /* the transfer, or NULL          */
 	struct ftpd_held *held;           /* waits for the transfer's end   */
 	bool quit_pending;                /* QUIT during a transfer         */
+
+	/* FTPS: NULL until AUTH TLS (tls_server.h); bev is then the
+	 * OpenSSL filter over the stack socket's bufferevent. */
+	struct ftpd_tls *tls;
 };
 
 /* ---- session.c ------------------------------------------------------------ */

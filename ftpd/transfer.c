@@ -19,6 +19,7 @@
 #include "rules.h"
 #include "server.h"
 #include "session.h"
+#include "tls_server.h"
 #include "transfer.h"
 #include "xferlog.h"
 
@@ -182,6 +183,16 @@ static void fail(struct ftpd_xfer *x, unsigned code, const char *why)
 	end(x, code, "%s", why);
 }
 
+/* The data stream failed: its own reply (a TLS data connection's 522),
+ * else 426. */
+static void io_failed(struct ftpd_xfer *x)
+{
+	unsigned code = 426;
+	const char *why = ftpd_dataio_why(x->io, &code);
+
+	fail(x, code, why ? why : "Data connection lost; transfer aborted.");
+}
+
 /* ---- pacing and progress --------------------------------------------------------- */
 
 static void progress(struct ftpd_xfer *x)
@@ -306,7 +317,7 @@ static void pump_out(struct ftpd_xfer *x)
 		if (r == -EAGAIN || r == 0)
 			return; /* TS_EV_WRITE will come */
 		if (r < 0) {
-			fail(x, 426, "Data connection lost; transfer aborted.");
+			io_failed(x);
 			return;
 		}
 		x->off += (size_t)r;
@@ -372,7 +383,7 @@ static void pump_in(struct ftpd_xfer *x)
 		if (r == -EAGAIN)
 			return;
 		if (r < 0) {
-			fail(x, 426, "Data connection lost; transfer aborted.");
+			io_failed(x);
 			return;
 		}
 		rc = store(x, (size_t)r, r == 0);
@@ -391,6 +402,16 @@ static void pump_in(struct ftpd_xfer *x)
 
 static void pump(struct ftpd_xfer *x)
 {
+	int ready = ftpd_dataio_ready(x->io);
+
+	/* A TLS data connection moves nothing before its handshake, and
+	 * one that failed it ends the transfer even with nothing to send. */
+	if (ready < 0) {
+		io_failed(x);
+		return;
+	}
+	if (ready == 0)
+		return;
 	if (x->kind == FTPD_XF_STOR)
 		pump_in(x);
 	else
@@ -495,6 +516,7 @@ void ftpd_xfer_start(struct ftpd_session *s, struct ftpd_xfer_spec *sp)
 {
 	struct ftpd_xfer *x = xfer_new(s, sp);
 	struct ftpd_dataio *io = NULL;
+	const char *why = NULL;
 	int rc;
 
 	if (!x || !x->tmo || !x->pace || !x->kick) {
@@ -506,6 +528,11 @@ void ftpd_xfer_start(struct ftpd_session *s, struct ftpd_xfer_spec *sp)
 		return;
 	}
 	ftpd_session_arm_timer(s); /* no idle timeout during a transfer */
+	/* SECURITY: force_local_data_ssl (tls_server.h). */
+	if (ftpd_tls_data_refused(s, &why)) {
+		end(x, 521, "%s", why);
+		return;
+	}
 	rc = ftpd_dc_open(s, &io, ready_cb);
 	if (rc == 1)
 		connected(x, io);

@@ -92,8 +92,8 @@ START_TEST(test_tls_first_when_required)
 	ck_assert_uint_eq(check("ACCT", "x"), 530);
 	ck_assert_str_eq(text, "Secure the connection with AUTH TLS first.");
 	ck_assert_uint_eq(check("LIST", NULL), 530);
-	/* FTPS is not there yet: AUTH meets the missing handler. */
-	ck_assert_uint_eq(check("AUTH", "TLS"), 502);
+	/* AUTH leads to TLS: it passes (cmd_tls.c decides the rest). */
+	ck_assert_uint_eq(check("AUTH", "TLS"), 0);
 	ck_assert_uint_eq(check("USER", "ftp"), 0);
 }
 END_TEST
@@ -209,10 +209,10 @@ START_TEST(test_help_lists_every_command_in_order)
 	ck_assert_int_eq(n, (int)strlen(out));
 	ck_assert_int_eq(strncmp(out, "The following commands are recognized", 37),
 			 0);
-	/* '*' marks what is not implemented: SMNT, and FTPS for now. */
+	/* '*' marks what is not implemented: SMNT only (FTPS is there). */
 	ck_assert_ptr_nonnull(strstr(out, " ABOR "));
 	ck_assert_ptr_nonnull(strstr(out, "SMNT*"));
-	ck_assert_ptr_nonnull(strstr(out, "AUTH*"));
+	ck_assert_ptr_null(strstr(out, "AUTH*"));
 	ck_assert_ptr_null(strstr(out, "XRMD*"));
 	ck_assert_str_eq(out + n - 9, "\nHelp OK.");
 	for (line = strtok_r(out, "\n", &save); line;
