@@ -191,11 +191,12 @@ static void line_add_payload(struct ts_stack *st, struct trace_line *l,
 void trace_segment(struct ts_stack *st, const struct tcp_seg *seg,
 		   bool outbound, bool ack_plus_one)
 {
-	struct trace_line l = { .len = 0 };
+	struct trace_line l;
 	ts_time_t t;
 
 	if (!trace_on(st, TS_TRACE_SEGMENTS))
-		return;
+		return; /* before l is set up: this runs for every segment */
+	l.len = 0;
 	t = stack_now(st) >= st->trace.start ? stack_now(st) - st->trace.start : 0;
 	line_add(&l, "seg #%" PRIu64 " +%" PRIu64 ".%06" PRIu64 " ",
 		 ++st->trace.seg_no, (uint64_t)(t / TS_USEC_PER_SEC),
@@ -223,10 +224,11 @@ void trace_state(struct ts_stack *st, const struct ts_addr *local,
 		 const struct ts_addr *remote, enum ts_tcp_state from,
 		 enum ts_tcp_state to, const char *why)
 {
-	struct trace_line l = { .len = 0 };
+	struct trace_line l;
 
 	if (!trace_on(st, TS_TRACE_STATES))
 		return;
+	l.len = 0;
 	line_add(&l, "state ");
 	line_add_ip(&l, local->ip, local->port);
 	line_add(&l, " <-> ");
@@ -238,12 +240,13 @@ void trace_state(struct ts_stack *st, const struct ts_addr *local,
 
 void trace_event(struct ts_stack *st, const char *fmt, ...)
 {
-	struct trace_line l = { .len = 0 };
+	struct trace_line l;
 	va_list ap;
 	int n;
 
 	if (!trace_on(st, TS_TRACE_EVENTS))
 		return;
+	l.len = 0;
 	line_add(&l, "event ");
 	va_start(ap, fmt);
 	n = vsnprintf(l.buf + l.len, sizeof(l.buf) - l.len, fmt, ap);

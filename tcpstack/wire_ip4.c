@@ -20,17 +20,42 @@
 uint32_t inet_csum_add(uint32_t sum, const void *data, size_t len)
 {
 	const uint8_t *p = data;
-	uint64_t acc = sum;
+	uint64_t acc = 0;
+	uint32_t w[4];
+	uint16_t h;
 
-	/* A 64-bit accumulator cannot overflow for any frame size, so the
-	 * carries are folded once at the end (RFC 1071 section 2). */
-	while (len >= 2) {
-		acc += (uint32_t)((p[0] << 8) | p[1]);
+	/* RFC 1071 2(B): the one's complement sum does not depend on byte
+	 * order. Native-order 32-bit words go into a 64-bit accumulator
+	 * (no overflow below 2^32 words), the total is folded to 16 bits
+	 * and put in network order once: the hot loop of every segment
+	 * sent or received, eight times fewer steps than by 16-bit words. */
+	for (; len >= sizeof(w); p += sizeof(w), len -= sizeof(w)) {
+		memcpy(w, p, sizeof(w));
+		acc += (uint64_t)w[0] + w[1] + w[2] + w[3];
+	}
+	for (; len >= 4; p += 4, len -= 4) {
+		memcpy(w, p, 4);
+		acc += w[0];
+	}
+	if (len >= 2) {
+		memcpy(&h, p, 2);
+		acc += h;
 		p += 2;
 		len -= 2;
 	}
-	if (len)
-		acc += (uint32_t)p[0] << 8;
+	if (len) {
+		const uint8_t last[2] = { p[0], 0 }; /* padded with a zero byte */
+
+		memcpy(&h, last, 2);
+		acc += h;
+	}
+	while (acc >> 16)
+		acc = (acc & 0xffffu) + (acc >> 16);
+	h = (uint16_t)acc;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	h = (uint16_t)(h >> 8 | h << 8);
+#endif
+	acc = (uint64_t)sum + h;
 	while (acc >> 32)
 		acc = (acc & 0xffffffffu) + (acc >> 32);
 	return (uint32_t)acc;
