@@ -11,7 +11,11 @@
 #   stack->linux      tsnc on packet: sends, the kernel receives
 #   linux->stack      the kernel sends, tsnc on packet: receives
 #   stack->stack hub  two tsnc processes on a private hub directory
-#   linux->linux 1%   with 1 % loss (nftables numgen drop on the receiver)
+#   linux->linux 1%   with 1 % loss (nftables numgen drop on the receiver),
+#                     Linux's default congestion control (often BBR, which
+#                     does not slow down for random loss)
+#   linux->linux 1% cubic  the same with CUBIC (TCP_CONGESTION), the
+#                     algorithm the stack uses: the like-for-like reference
 #   stack->linux 1%   with 1 % loss (the same nftables rule)
 # Not a test: it asserts nothing but byte counts; run it by hand.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -47,7 +51,10 @@ while True:
 print("got", n, time.monotonic() - t0, flush=True)'
 send_py='
 import socket, sys
-s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+s = socket.socket()
+if len(sys.argv) > 4:
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, sys.argv[4].encode())
+s.connect((sys.argv[1], int(sys.argv[2])))
 with open(sys.argv[3], "rb") as f: s.sendfile(f)
 s.close()'
 
@@ -72,7 +79,7 @@ linux_recv() {
 }
 
 result() {
-	printf '%-18s %9s MB/s   %s\n' "$1" "$2" "${3:-}"
+	printf '%-22s %9s MB/s   %s\n' "$1" "$2" "${3:-}"
 }
 
 ref=""
@@ -149,7 +156,14 @@ bg_wait "$BG_PID" 300
 read -r _ n secs < <(grep "^got" "$T/r5")
 [ "$n" = "$BYTES" ] || fail "linux->linux 1%: received $n of $BYTES bytes"
 ref_loss=$(mbps "$n" "$secs")
-result "linux->linux 1%" "$ref_loss" "(reference at 1 % loss)"
+result "linux->linux 1%" "$ref_loss" "(reference at 1 % loss, $(ip netns exec "$NS_B" sysctl -n net.ipv4.tcp_congestion_control))"
+linux_recv "$NS_A" 76.88.16.104 6007 "$T/r7"
+ip netns exec "$NS_B" "$PY3" -c "$send_py" 76.88.16.104 6007 "$T/data" cubic
+bg_wait "$BG_PID" 600
+read -r _ n secs < <(grep "^got" "$T/r7")
+[ "$n" = "$BYTES" ] || fail "linux->linux 1% cubic: received $n of $BYTES bytes"
+ref_cubic=$(mbps "$n" "$secs")
+result "linux->linux 1% cubic" "$ref_cubic" "(reference at 1 % loss, CUBIC)"
 ip -n "$NS_B" addr del 76.88.16.16/24 dev "$IF_B"
 
 linux_recv "$NS_A" 76.88.16.104 6006 "$T/r6"
@@ -158,4 +172,4 @@ bg_wait "$BG_PID" 600
 read -r _ n secs < <(grep "^got" "$T/r6")
 [ "$n" = "$BYTES" ] || fail "stack->linux 1%: received $n of $BYTES bytes"
 v=$(mbps "$n" "$secs")
-result "stack->linux 1%" "$v" "$(awk -v a="$v" -v b="$ref_loss" 'BEGIN { printf "%.2fx linux->linux 1%%", a / b }')"
+result "stack->linux 1%" "$v" "$(awk -v a="$v" -v b="$ref_loss" -v c="$ref_cubic" 'BEGIN { printf "%.2fx linux->linux 1%%, %.2fx its CUBIC", a / b, a / c }')"
