@@ -17,6 +17,7 @@
 #define TLS_TYPE_LAST 0x17u  /* application_data */
 #define TLS_MAJOR 0x03u
 #define TLS_MINOR_MAX 0x04u
+#define TLS_RECORD_MAX 18432u /* 2^14 + 2048 (RFC 5246 6.2.3) */
 #define TELNET_IAC 255u
 #define TELNET_IP 244u
 #define TELNET_DM 242u
@@ -235,6 +236,17 @@ static void render_reply(struct out *o, const uint8_t *p, size_t len)
 	render_more(o, more);
 }
 
+/* A data connection (RFC 4217 PROT P): TLS record headers at the start
+ * of a segment are shown; nothing else (file contents are no trace). */
+static size_t render_data(struct out *o, const uint8_t *p, size_t len)
+{
+	if (!is_tls_header(p, len) ||
+	    ((unsigned)p[3] << 8 | p[4]) > TLS_RECORD_MAX)
+		return 0;
+	render_tls(o, p, len);
+	return o->len;
+}
+
 size_t ftp_trace_decode(void *ctx, uint16_t local_port, uint16_t remote_port,
 			bool outbound, const uint8_t *payload, size_t len,
 			char *out, size_t cap)
@@ -248,8 +260,10 @@ size_t ftp_trace_decode(void *ctx, uint16_t local_port, uint16_t remote_port,
 	if (cap == 0)
 		return 0;
 	out[0] = '\0';
-	if (len == 0 || (!we_are_client && local_port != t->control_port))
+	if (len == 0)
 		return 0;
+	if (!we_are_client && local_port != t->control_port)
+		return render_data(&o, payload, len);
 	is_command = we_are_client ? outbound : !outbound;
 	c = find_conn(t, local_port, remote_port);
 	if (is_tls_header(payload, len)) {

@@ -10,7 +10,8 @@
  *   211-Features: [+5 lines]          a multi-line reply, shortened
  *   TLS handshake len=512             TLS records: type and length only
  *
- * and nothing for other connections. It keeps a little state per control
+ * and, for other connections (FTP data under PROT P), only the TLS
+ * record headers that start a segment. It keeps a little state per control
  * connection (FTP_TRACE_CONN_MAX, least recently used evicted): whether the
  * last command segment ended inside a line, so a PASS line split across
  * segments never shows its tail, and whether TLS was seen, so encrypted

@@ -59,5 +59,71 @@ assert_grep "$T/ftpd.log" "TLS on the control connection: TLSv1.2 "
 assert_grep "$T/ftpd.log" "TLS on the control connection: TLSv1.3 "
 assert_no_grep "$T/ftpd.log" "data connection refused"
 
+PYT() { in_cli "$PY3" "$top_srcdir/tests/integration/ftpd_tls.py" "$@"; }
+
+log "lftp: ftp:ssl-force, the CA, LIST, get, put"
+in_cli lftp -c "set ftp:ssl-force true; set ftp:ssl-protect-data true; \
+	set ssl:ca-file $T/test-ca.pem; set ssl:check-hostname no; \
+	set net:max-retries 1; set net:timeout 20; \
+	open -u bob,s3cretPW $SRV_IP; ls; get big.bin -o $T/l1; \
+	put $ROOT/hello.txt -o lftp_hello.txt" >"$T/lftp.out" 2>&1 ||
+	fail "lftp over TLS failed"
+assert_grep "$T/lftp.out" " big\.bin$"
+assert_same_file "$HOME_DIR/big.bin" "$T/l1"
+assert_same_file "$ROOT/hello.txt" "$HOME_DIR/lftp_hello.txt"
+
+log "python3 ftplib FTP_TLS (no session reuse): 522"
+PYT reuse522 "$SRV_IP" "$T/test-ca.pem" bob s3cretPW >"$T/py522.out" 2>&1 ||
+	fail "FTP_TLS did not get 522 (see $T/py522.out)"
+assert_grep "$T/ftpd.log" "data connection refused: its TLS session is new"
+
+log "clear-text USER/PASS of a local user: 530; PROT C: 534, then 521"
+PYT plainlogin "$SRV_IP" "$T/test-ca.pem" bob s3cretPW >"$T/plain.out" 2>&1 ||
+	fail "clear-text login not refused (see $T/plain.out)"
+PYT protc "$SRV_IP" "$T/test-ca.pem" bob s3cretPW >"$T/protc.out" 2>&1 ||
+	fail "PROT C not refused (see $T/protc.out)"
+
+log "ALPACA: foreign ALPN and SNI refused; FEAT, CCC, AUTH twice"
+PYT alpacca "$SRV_IP" "$T/test-ca.pem" >"$T/alpaca.out" 2>&1 ||
+	fail "ALPN/SNI checks (see $T/alpaca.out)"
+assert_grep "$T/ftpd.log" "ALPN without \"ftp\""
+assert_grep "$T/ftpd.log" "server name 'mail\.example\.org'"
+PYT misc "$SRV_IP" "$T/test-ca.pem" bob s3cretPW >"$T/misc.out" 2>&1 ||
+	fail "FEAT/CCC/AUTH checks (see $T/misc.out)"
+
+log "a flood of AUTH TLS and garbage; a normal TLS session meanwhile"
+FLOOD=40
+in_cli "$PY3" "$top_srcdir/tests/integration/ftpd_tls.py" flood "$SRV_IP" \
+	"$T/test-ca.pem" "$FLOOD" 8 >"$T/flood.out" 2>&1 &
+bg_track $!
+FLOOD_PID=$BG_PID
+wait_until 30 grep -q "flood up" "$T/flood.out"
+START=$(date +%s)
+curl_ --max-time 20 -o "$T/g3" "$U/big.bin" || fail "RETR during the flood failed"
+assert_same_file "$HOME_DIR/big.bin" "$T/g3"
+log "RETR during the flood: $(($(date +%s) - START)) s"
+bg_wait "$FLOOD_PID" 60 || fail "the flood driver failed (see $T/flood.out)"
+N=$(grep -c "TLS handshake failed" "$T/ftpd.log")
+[ "$N" -ge $((FLOOD / 2)) ] || fail "only $N failed handshakes logged"
+
+log "reload with require_ssl_reuse = no: FTP_TLS transfers work"
+# The daemon re-reads its files as $FTPD_USER; the key stays root's
+# (0600): the reload keeps the TLS context already loaded.
+chown "$FTPD_USER" "$USERS"
+echo "require_ssl_reuse = no" >>"$T/ftpd.conf"
+kill -HUP "$FTPD_PID"
+wait_until 10 grep -q "configuration reloaded" "$T/ftpd.log"
+PYT transfer "$SRV_IP" "$T/test-ca.pem" bob s3cretPW "$HOME_DIR" \
+	>"$T/pyok.out" 2>&1 || fail "FTP_TLS transfer failed (see $T/pyok.out)"
+
+log "the trace: TLS records on control and data connections, no password"
+assert_grep "$T/ftpd.err" "^seg #[0-9]+ .* $SRV_IP:21 > $CLI_IP:[0-9]+ .*\"TLS handshake len="
+assert_grep "$T/ftpd.err" "^seg #[0-9]+ .* $SRV_IP:[0-9]{5} > $CLI_IP:[0-9]+ .*\"TLS handshake len="
+assert_grep "$T/ftpd.err" "\"TLS application-data len="
+assert_grep "$T/ftpd.err" "\"PASS \*\*\*\*\""
+for f in "$T/ftpd.err" "$T/ftpd.log"; do
+	assert_no_grep "$f" "s3cretPW" "the password appears in $f"
+done
+
 log "PASS"
 ftpd_stop

@@ -134,6 +134,25 @@ START_TEST(test_tls_records_show_type_and_length_only)
 }
 END_TEST
 
+/* A data connection (ports 20 / 50000, not the control port): TLS
+ * record headers are shown, plain data never. */
+START_TEST(test_data_connection_shows_tls_records_only)
+{
+	static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x01, 0x00, 1 };
+	static const uint8_t bogus[] = { 0x16, 0x03, 0x01, 0xff, 0xff, 1 };
+
+	ck_assert_uint_gt(ftp_trace_decode(&tr, 50000, 40001, false, hello,
+					   sizeof(hello), out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "TLS handshake len=256");
+	ck_assert_uint_eq(ftp_trace_decode(&tr, 50000, 40001, true,
+					   U("PASS x\r\n"), 8, out,
+					   sizeof(out)), 0);
+	/* Too long for a record: file data that looks like a header. */
+	ck_assert_uint_eq(ftp_trace_decode(&tr, 20, 40001, true, bogus,
+					   sizeof(bogus), out, sizeof(out)), 0);
+}
+END_TEST
+
 START_TEST(test_alert_and_change_cipher_spec_names)
 {
 	static const uint8_t alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 1, 0 };
@@ -236,6 +255,7 @@ int main(void)
 	tcase_add_test(tc, test_non_commands_and_binary_are_not_shown_as_text);
 	tcase_add_test(tc, test_output_is_bounded_by_cap);
 	tcase_add_test(tc, test_many_connections_evict_oldest);
+	tcase_add_test(tc, test_data_connection_shows_tls_records_only);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
