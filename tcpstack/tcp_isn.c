@@ -73,15 +73,13 @@ uint32_t tcp_isn_clock(const struct ts_stack *st, ts_time_t now)
 	return (uint32_t)((now + st->tcp.clock_offset) / TCP_ISN_TICK_USEC);
 }
 
-/* F(localip, localport, remoteip, remoteport, secretkey); `use` keeps
- * the ISN's and the timestamp offset's values apart. */
-static uint32_t pair_hash(const struct ts_stack *st, const struct ts_addr *local,
-			  const struct ts_addr *remote, uint32_t use)
+uint32_t tcp_keyed_hash32(const struct ts_stack *st, const struct ts_addr *local,
+			  const struct ts_addr *remote, uint32_t a, uint32_t use)
 {
 	struct {
 		uint32_t lip, rip;
 		uint16_t lport, rport;
-		uint32_t use;
+		uint32_t a, use;
 	} key;
 
 	memset(&key, 0, sizeof(key));
@@ -89,8 +87,17 @@ static uint32_t pair_hash(const struct ts_stack *st, const struct ts_addr *local
 	key.rip = remote->ip;
 	key.lport = local->port;
 	key.rport = remote->port;
+	key.a = a;
 	key.use = use;
 	return (uint32_t)tcp_siphash(st->tcp.secret, &key, sizeof(key));
+}
+
+/* F(localip, localport, remoteip, remoteport, secretkey); `use` keeps
+ * the ISN's and the timestamp offset's values apart. */
+static uint32_t pair_hash(const struct ts_stack *st, const struct ts_addr *local,
+			  const struct ts_addr *remote, uint32_t use)
+{
+	return tcp_keyed_hash32(st, local, remote, 0, use);
 }
 
 uint32_t tcp_new_isn(struct ts_stack *st, const struct tcb *tp)
@@ -112,23 +119,4 @@ uint32_t tcp_ts_offset_pair(const struct ts_stack *st,
 uint32_t tcp_ts_offset(const struct ts_stack *st, const struct tcb *tp)
 {
 	return tcp_ts_offset_pair(st, &tp->local, &tp->remote);
-}
-
-uint32_t tcp_keyed_hash32(const struct ts_stack *st, const struct ts_addr *local,
-			  const struct ts_addr *remote, uint32_t a, uint32_t use)
-{
-	struct {
-		uint32_t lip, rip;
-		uint16_t lport, rport;
-		uint32_t a, use;
-	} key;
-
-	memset(&key, 0, sizeof(key));
-	key.lip = local->ip;
-	key.rip = remote->ip;
-	key.lport = local->port;
-	key.rport = remote->port;
-	key.a = a;
-	key.use = use;
-	return (uint32_t)tcp_siphash(st->tcp.secret, &key, sizeof(key));
 }

@@ -361,24 +361,34 @@ START_TEST(test_peer_sack_blocks_drive_islost_and_pipe)
 }
 END_TEST
 
+/* An active raw-peer connection with SACK whose node has sent `len`
+ * bytes (taken off the wire); returns the first byte's sequence number. */
+static uint32_t sack_sender(struct tn_raw *c, struct tcb **tp, size_t len)
+{
+	static uint8_t data[10000];
+	struct tcp_opts o = sack_opts();
+	struct tcp_seg seg;
+
+	ck_assert_uint_le(len, sizeof(data));
+	tn_setup();
+	tn_raw_active(c, TN_CLIENT, 80, 5000, &o);
+	*tp = tcb_from_sock(tn_st(TN_CLIENT), c->sock);
+	ck_assert_int_eq(ts_send(tn_st(TN_CLIENT), c->sock, data, len, 0),
+			 (ssize_t)len);
+	while (tn_take_seg(TN_CLIENT, &seg, NULL, 0))
+		;
+	return c->rcv_nxt;
+}
+
 /* Blocks about data never sent, or below SND.UNA (but for a D-SACK
  * first), are ignored (RFC 6675 5.1, RFC 2883). */
 START_TEST(test_forged_sack_blocks_ignored)
 {
-	static uint8_t data[3000];
-	struct tcp_opts o = sack_opts();
-	struct tcp_seg seg;
+	struct tcp_opts o;
 	struct tn_raw c;
 	struct tcb *tp;
-	uint32_t base;
+	uint32_t base = sack_sender(&c, &tp, 3000);
 
-	tn_setup();
-	tn_raw_active(&c, TN_CLIENT, 80, 5000, &o);
-	tp = tcb_from_sock(tn_st(TN_CLIENT), c.sock);
-	ts_send(tn_st(TN_CLIENT), c.sock, data, sizeof(data), 0);
-	base = c.rcv_nxt;
-	while (tn_take_seg(TN_CLIENT, &seg, NULL, 0))
-		;
 	memset(&o, 0, sizeof(o));
 	o.nsack = 2;
 	o.sack[0] = (struct tcp_sack_block){ base + 1000, base + 9000 };
@@ -423,20 +433,11 @@ END_TEST
  * window doubled for the next 16 recoveries (RFC 8985 6.2 step 4). */
 START_TEST(test_dsack_from_peer_widens_reordering_window)
 {
-	static uint8_t data[2000];
-	struct tcp_opts o = sack_opts();
-	struct tcp_seg seg;
+	struct tcp_opts o;
 	struct tn_raw c;
 	struct tcb *tp;
-	uint32_t base;
+	uint32_t base = sack_sender(&c, &tp, 2000);
 
-	tn_setup();
-	tn_raw_active(&c, TN_CLIENT, 80, 5000, &o);
-	tp = tcb_from_sock(tn_st(TN_CLIENT), c.sock);
-	ts_send(tn_st(TN_CLIENT), c.sock, data, sizeof(data), 0);
-	base = c.rcv_nxt;
-	while (tn_take_seg(TN_CLIENT, &seg, NULL, 0))
-		;
 	ck_assert_uint_eq(tp->rack.reo_wnd_mult, 1);
 	memset(&o, 0, sizeof(o));
 	o.nsack = 1;
