@@ -30,6 +30,7 @@ struct tls_stream {
 	void *arg;
 	int state;                 /* 0, 1, or -errno (tls_stream_state)  */
 	bool eof;                  /* the peer's close_notify was read     */
+	bool rx_paused;            /* reading off: TLS_STREAM_IN_HIGH held  */
 	char why[TLS_ERR_TEXT_MAX];
 	/* Closing. */
 	struct event *timer;
@@ -102,10 +103,20 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		on_error(t);
 }
 
+/* No read watermark on the filter: libevent 2.1 runs the read callback
+ * again and again while the input stays above one, and the owner may
+ * not read at once (rate limits, the client's loop): reading is turned
+ * off here instead, and on again by tls_stream_recv. */
 static void read_cb(struct bufferevent *bev, void *arg)
 {
-	(void)bev;
-	notify(arg, TS_EV_READ);
+	struct tls_stream *t = arg;
+
+	if (!t->rx_paused &&
+	    evbuffer_get_length(bufferevent_get_input(bev)) >= TLS_STREAM_IN_HIGH) {
+		t->rx_paused = true;
+		bufferevent_disable(bev, EV_READ);
+	}
+	notify(t, TS_EV_READ);
 }
 
 static void write_cb(struct bufferevent *bev, void *arg)
@@ -139,7 +150,6 @@ struct tls_stream *tls_stream_new(struct ts_ev *ev, int sock, SSL *ssl,
 	t->sock = sock;
 	t->ssl = ssl;
 	bufferevent_setcb(t->bev, read_cb, write_cb, event_cb, t);
-	bufferevent_setwatermark(t->bev, EV_READ, 0, TLS_STREAM_IN_HIGH);
 	bufferevent_setwatermark(t->bev, EV_WRITE, TLS_STREAM_OUT_HIGH / 2, 0);
 	bufferevent_enable(t->bev, EV_READ | EV_WRITE);
 	return t;
@@ -190,8 +200,13 @@ ssize_t tls_stream_send(struct tls_stream *t, const void *buf, size_t len)
 
 ssize_t tls_stream_recv(struct tls_stream *t, void *buf, size_t len)
 {
-	int n = evbuffer_remove(bufferevent_get_input(t->bev), buf, len);
+	struct evbuffer *in = bufferevent_get_input(t->bev);
+	int n = evbuffer_remove(in, buf, len);
 
+	if (t->rx_paused && evbuffer_get_length(in) < TLS_STREAM_IN_HIGH / 2) {
+		t->rx_paused = false;
+		bufferevent_enable(t->bev, EV_READ);
+	}
 	if (n > 0) {
 		ts_ev_kick(t->ev);
 		return n;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "abort.h"
+#include "tls_client.h"
 
 #define TELNET_IAC 255u
 #define TELNET_IP 244u
@@ -30,6 +31,9 @@ static int send_abort(struct ftpc_session *s)
 
 	if (ftpc_flush_control(s) != 0 || !s->cbev)
 		return -ENOTCONN;
+	/* TLS: no urgent byte can be inside a record; ABOR alone. */
+	if (ftpc_tls_on(s))
+		return ftpc_send(s, "ABOR");
 	if (s->debug)
 		ftpc_out(s, "---> IAC IP IAC DM ABOR");
 	if (ts_send(st, s->csock, ip, sizeof(ip), 0) != sizeof(ip) ||

@@ -10,6 +10,7 @@
 
 #include "cmd_table.h"
 #include "cmds.h"
+#include "tls_client.h"
 
 #define ANY FTPC_ARGS_ANY
 #define HELP_INDENT 11 /* sizeof("disconnect"), as BSD's HELPINDENT */
@@ -125,6 +126,9 @@ static const struct ftpc_cmd cmds[] = {
 	  "send site specific command to remote server", ftpc_cmd_quote },
 	{ "size", 1, 1, true, "r", "remote-file",
 	  "show size of remote file", ftpc_cmd_size },
+	{ "ssl", 0, 1, false, "n", "[on | off]",
+	  "require TLS (AUTH TLS, PBSZ 0, PROT P) on this and new connections",
+	  ftpc_cmd_ssl },
 	{ "status", 0, 0, false, "", "", "show current status", ftpc_cmd_status },
 	{ "system", 0, 0, true, "", "", "show remote system type", ftpc_cmd_query },
 	{ "trace", 0, 1, false, "n", "[on | off]",

@@ -11,6 +11,7 @@
 #include "cmds.h"
 #include "hosts.h"
 #include "session.h"
+#include "tls_client.h"
 
 static int parse_port(struct ftpc_session *s, const char *arg, uint16_t *port)
 {
@@ -45,6 +46,9 @@ int ftpc_cmd_open(struct ftpc_session *s, int argc, char **argv)
 	}
 	if (ftpc_net_ensure(s, port) != 0 ||
 	    ftpc_connect(s, argv[1], ip, port) != 0)
+		return -1;
+	/* -z tls / ssl: secured before anything else is sent. */
+	if (s->o.tls && ftpc_tls_auth(s) != 0)
 		return -1;
 	if (!s->o.autologin)
 		return 0;

@@ -14,6 +14,7 @@
 #include "ftp_addr.h"
 #include "progress.h"
 #include "session.h"
+#include "tls_client.h"
 
 /* A toggle's flag and BSD's message word. */
 struct toggle {
@@ -258,6 +259,7 @@ int ftpc_cmd_status(struct ftpc_session *s, int argc, char **argv)
 		 (unsigned long long)s->rate_get,
 		 (unsigned long long)s->rate_put,
 		 (unsigned long long)s->restart_point);
+	ftpc_tls_status(s);
 	ftpc_out(s, "Macros: %zu defined", s->nmacros);
 	return 0;
 }

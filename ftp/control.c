@@ -17,6 +17,7 @@
 #include "ftp_addr.h"
 #include "log.h"
 #include "session.h"
+#include "tls_client.h"
 
 static void ctrl_event_cb(struct bufferevent *bev, short what, void *arg)
 {
@@ -127,9 +128,11 @@ void ftpc_disconnect(struct ftpc_session *s, const char *why)
 	if (why)
 		ftpc_err(s, "%s", why);
 	if (s->cbev) {
+		/* With TLS: the filter, its SSL and the bufferevent under. */
 		bufferevent_free(s->cbev);
 		s->cbev = NULL;
 	}
+	ftpc_tls_disconnected(s);
 	if (s->csock >= 0 && st) {
 		ts_close(st, s->csock);
 		ts_ev_kick(net_ev(s->net));
@@ -168,7 +171,9 @@ int ftpc_quit(struct ftpc_session *s)
 		ftpc_wait(s, ctrl_peer_closed, NULL, FTPC_QUIT_FIN_WAIT_MS,
 			  false);
 	if (!s->ctrl_err) {
-		ts_shutdown(net_stack(s->net), s->csock, TS_SHUT_WR);
+		/* TLS: close_notify first, the FIN after it. */
+		if (!ftpc_tls_shutdown(s))
+			ts_shutdown(net_stack(s->net), s->csock, TS_SHUT_WR);
 		ts_ev_kick(net_ev(s->net));
 		ftpc_wait(s, ctrl_closed, NULL, FTPC_CLOSE_WAIT_MS, false);
 	}
@@ -281,8 +286,12 @@ static bool parse_buffered(struct ftpc_session *s, bool *too_long)
 		size_t used = 0;
 		enum ftp_parse pr;
 
-		if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
-			break;
+		/* OpenSSL's filter may leave an empty chain in front. */
+		if (evbuffer_peek(in, -1, NULL, &v, 1) < 1 || v.iov_len == 0) {
+			evbuffer_pullup(in, 1);
+			if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
+				break;
+		}
 		pr = ftp_reply_feed(s->rp, v.iov_base, v.iov_len, &used, &r);
 		if (pr == FTP_PARSE_OK)
 			copy_reply(s, &r);

@@ -9,6 +9,8 @@
 
 #include "datachan.h"
 #include "ftp_addr.h"
+#include "tls_client.h"
+#include "tls_stream.h"
 
 static void data_cb(struct ts_stack *st, int sock, unsigned events, void *arg)
 {
@@ -228,7 +230,7 @@ int ftpc_data_accept(struct ftpc_session *s, struct ftpc_data *d)
 	int rc = 1;
 
 	if (d->sock >= 0)
-		return 0;
+		return ftpc_tls_data_start(s, d);
 	while (rc == 1 && refused < FTPC_ACCEPT_REFUSED_MAX) {
 		rc = take_conn(s, d, &refused);
 		if (rc != 1)
@@ -249,7 +251,7 @@ int ftpc_data_accept(struct ftpc_session *s, struct ftpc_data *d)
 	ts_close(net_stack(s->net), d->listener);
 	d->listener = -1;
 	ts_ev_kick(net_ev(s->net));
-	return 0;
+	return ftpc_tls_data_start(s, d);
 }
 
 void ftpc_data_close(struct ftpc_session *s, struct ftpc_data *d, bool abort)
@@ -258,6 +260,8 @@ void ftpc_data_close(struct ftpc_session *s, struct ftpc_data *d, bool abort)
 
 	if (!st)
 		return;
+	if (d->tls)
+		ftpc_tls_data_close(s, d, abort);
 	if (d->sock >= 0) {
 		if (abort)
 			ts_abort(st, d->sock);
@@ -268,4 +272,34 @@ void ftpc_data_close(struct ftpc_session *s, struct ftpc_data *d, bool abort)
 		ts_close(st, d->listener);
 	d->sock = d->listener = -1;
 	ts_ev_kick(net_ev(s->net));
+}
+
+ssize_t ftpc_data_recv(struct ftpc_session *s, struct ftpc_data *d,
+		       void *buf, size_t len)
+{
+	if (d->tls)
+		return tls_stream_recv(d->tls, buf, len);
+	return ts_recv(net_stack(s->net), d->sock, buf, len);
+}
+
+ssize_t ftpc_data_send(struct ftpc_session *s, struct ftpc_data *d,
+		       const void *buf, size_t len)
+{
+	if (d->tls)
+		return tls_stream_send(d->tls, buf, len);
+	return ts_send(net_stack(s->net), d->sock, buf, len, 0);
+}
+
+size_t ftpc_data_readable(struct ftpc_session *s, const struct ftpc_data *d)
+{
+	if (d->tls)
+		return tls_stream_readable(d->tls);
+	return ts_readable(net_stack(s->net), d->sock);
+}
+
+const char *ftpc_data_strerror(const struct ftpc_data *d, int err)
+{
+	if (d->tls && tls_stream_state(d->tls) < 0)
+		return tls_stream_error(d->tls);
+	return ts_strerror(err);
 }

@@ -17,8 +17,11 @@
 
 #include "session.h"
 
+struct tls_stream;
+
 struct ftpc_data {
 	int sock;          /* the data connection, -1: none            */
+	struct tls_stream *tls; /* PROT P: the TLS stream over sock     */
 	int listener;      /* active mode: listening socket, -1: none   */
 	unsigned events;   /* TS_EV_* seen on sock                      */
 	unsigned lev;      /* TS_EV_* seen on listener                  */
@@ -36,5 +39,16 @@ int ftpc_data_accept(struct ftpc_session *s, struct ftpc_data *d);
 /* Closes the data connection: orderly (FIN after queued data) or, with
  * abort, with RST. Also closes a listener. */
 void ftpc_data_close(struct ftpc_session *s, struct ftpc_data *d, bool abort);
+
+/* The data connection's bytes, plain or TLS (PROT P): as ts_recv,
+ * ts_send and ts_readable. */
+ssize_t ftpc_data_recv(struct ftpc_session *s, struct ftpc_data *d,
+		       void *buf, size_t len);
+ssize_t ftpc_data_send(struct ftpc_session *s, struct ftpc_data *d,
+		       const void *buf, size_t len);
+size_t ftpc_data_readable(struct ftpc_session *s, const struct ftpc_data *d);
+
+/* A message for a failure of the above. */
+const char *ftpc_data_strerror(const struct ftpc_data *d, int err);
 
 #endif /* FTPC_DATACHAN_H */

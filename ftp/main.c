@@ -14,6 +14,7 @@
 #include "cmds.h"
 #include "hosts.h"
 #include "session.h"
+#include "tls_client.h"
 #include "ts_link.h"
 #include "url.h"
 
@@ -21,7 +22,7 @@
 #define ANON_PASS "anonymous@" /* tnftp's default; no local name leaks */
 
 enum { OPT_LINK = 256, OPT_ADDRESS, OPT_PCAP, OPT_IMPAIR, OPT_TRUST_PASV,
-       OPT_HELP, OPT_VERSION };
+       OPT_CAFILE, OPT_HELP, OPT_VERSION };
 
 static const struct option long_opts[] = {
 	{ "link", required_argument, NULL, OPT_LINK },
@@ -29,6 +30,7 @@ static const struct option long_opts[] = {
 	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "impair", required_argument, NULL, OPT_IMPAIR },
 	{ "trust-pasv", no_argument, NULL, OPT_TRUST_PASV },
+	{ "cafile", required_argument, NULL, OPT_CAFILE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -40,7 +42,9 @@ static void usage(FILE *f)
 		"usage: ftp [-Adeinptv] [-N netrc] [-q seconds] [--link SPEC]\n"
 		"           [--address A.B.C.D/PREFIX] [--pcap FILE] "
 		"[--impair SPEC]\n"
-		"           [--trust-pasv] [host [port]]\n"
+		"           [--trust-pasv] [-z tls|noverify|cafile=FILE] "
+		"[--cafile FILE]\n"
+		"           [host [port]]\n"
 		"       ftp [options] ftp://[user[:password]@]host[:port]/path\n"
 		"Default link: the hub (%s); see ftp(1).\n",
 		"$SYNFIN_HUB or /run/synfin/hub");
@@ -80,6 +84,15 @@ static int take_opt(struct ftpc_opts *o, bool *trust, int c, const char *arg)
 	case OPT_PCAP: o->net.pcap = arg; break;
 	case OPT_IMPAIR: o->net.impair = arg; break;
 	case OPT_TRUST_PASV: *trust = true; break;
+	case OPT_CAFILE: o->tls_cafile = arg; break;
+	case 'z': {
+		char err[256];
+
+		if (ftpc_tls_option(o, arg, err, sizeof(err)) == 0)
+			break;
+		fprintf(stderr, "ftp: %s\n", err);
+		return -1;
+	}
 	case OPT_ADDRESS:
 		if (ts_parse_cidr(arg, &o->net.addr, &o->net.prefix_len) != 0) {
 			fprintf(stderr, "ftp: bad --address '%s': give "
@@ -103,7 +116,7 @@ static int parse_args(int argc, char **argv, struct ftpc_opts *o, bool *trust)
 	o->autologin = o->passive = o->prompt = true;
 	o->verbose = isatty(STDIN_FILENO) == 1;
 	ts_parse_cidr(FTPC_DEFAULT_ADDR, &o->net.addr, &o->net.prefix_len);
-	while ((c = getopt_long(argc, argv, "AdeinptvN:q:", long_opts,
+	while ((c = getopt_long(argc, argv, "AdeinptvN:q:z:", long_opts,
 				NULL)) != -1)
 		if ((rc = take_opt(o, trust, c, optarg)) != 0)
 			return rc;

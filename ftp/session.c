@@ -16,6 +16,7 @@
 #include "complete.h"
 #include "edit.h"
 #include "session.h"
+#include "tls_client.h"
 
 uint64_t ftpc_now_us(void)
 {
@@ -149,6 +150,7 @@ void ftpc_session_free(struct ftpc_session *s)
 		return;
 	if (s->cbev || s->csock >= 0)
 		ftpc_disconnect(s, NULL);
+	ftpc_tls_free(s);
 	if (s->net && net_close(s->net, err, sizeof(err)) != 0)
 		fprintf(stderr, "ftp: %s\n", err);
 	ftpc_edit_free(s->edit);

@@ -33,6 +33,7 @@
 
 struct ftpc_edit;
 struct ftpc_rcache;
+struct ftpc_tls;
 
 enum ftpc_type { FTPC_TYPE_ASCII = 0, FTPC_TYPE_BINARY };
 
@@ -44,6 +45,9 @@ struct ftpc_opts {
 	bool verbose, debug, passive, prompt, exit_on_error;
 	const char *netrc_path;/* -N; NULL: $HOME/.netrc                     */
 	unsigned idle_timeout_ms; /* -q; 0: FTPC_IDLE_TIMEOUT_MS            */
+	bool tls;              /* -z tls / `ssl`: require FTPS (tls_client.h) */
+	bool tls_noverify;     /* -z noverify: no certificate check         */
+	const char *tls_cafile;/* -z cafile=FILE / --cafile; NULL: system's */
 };
 
 struct ftpc_macro {
@@ -109,6 +113,9 @@ struct ftpc_session {
 
 	int status;                    /* exit status so far               */
 	bool quit;
+
+	struct ftpc_tls *tls;          /* TLS state (tls_client.c), NULL   */
+	                               /* until TLS is first used          */
 };
 
 /* ---- lifetime (session.c) ------------------------------------------- */

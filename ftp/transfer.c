@@ -163,18 +163,19 @@ static int data_error(struct xstate *xs, ssize_t n)
 {
 	if (n == -EAGAIN)
 		return 0;
-	ftpc_err(xs->s, "the data connection failed: %s", ts_strerror((int)n));
+	ftpc_err(xs->s, "the data connection failed: %s",
+		 ftpc_data_strerror(&xs->d, (int)n));
 	return (int)n;
 }
 
 /* 1: end of data; 0: wait; -errno. */
 static int recv_step(struct xstate *xs)
 {
-	struct ts_stack *st = net_stack(xs->s->net);
 	unsigned i;
 
 	for (i = 0; i < XFER_BURST; i++) {
-		size_t want = FTPC_IO_CHUNK, avail = ts_readable(st, xs->d.sock);
+		size_t want = FTPC_IO_CHUNK,
+		       avail = ftpc_data_readable(xs->s, &xs->d);
 		ssize_t n;
 
 		if (xs->x->rate && avail > 0) {
@@ -183,7 +184,7 @@ static int recv_step(struct xstate *xs)
 			if (want == 0)
 				return 0;
 		}
-		n = ts_recv(st, xs->d.sock, xs->buf, want);
+		n = ftpc_data_recv(xs->s, &xs->d, xs->buf, want);
 		if (n < 0)
 			return data_error(xs, n);
 		if (n == 0)
@@ -232,7 +233,6 @@ static int fill_pending(struct xstate *xs)
 
 static int send_step(struct xstate *xs)
 {
-	struct ts_stack *st = net_stack(xs->s->net);
 	unsigned i;
 	int rc;
 
@@ -248,7 +248,7 @@ static int send_step(struct xstate *xs)
 			if (rc != 0)
 				return rc == 2 ? 0 : rc;
 		}
-		n = ts_send(st, xs->d.sock, xs->pend, xs->pend_len, 0);
+		n = ftpc_data_send(xs->s, &xs->d, xs->pend, xs->pend_len);
 		if (n < 0)
 			return data_error(xs, n);
 		xs->pend += n;
