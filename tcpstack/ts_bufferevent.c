@@ -130,7 +130,9 @@ static void pull(struct tsb *t)
 	struct bufferevent *p0 = app_pair(t);
 	struct evbuffer *out = bufferevent_get_output(t->mine);
 	struct evbuffer_iovec v;
+	size_t avail;
 	ssize_t n;
+	char c;
 
 	if (!p0 || t->failed)
 		return;
@@ -140,13 +142,25 @@ static void pull(struct tsb *t)
 			break;
 		}
 		t->rx_paused = false;
-		if (evbuffer_reserve_space(out, TS_BEV_IO_CHUNK, &v, 1) < 1)
-			break;
-		n = ts_recv(st, t->sock, v.iov_base,
-			    v.iov_len < TS_BEV_IO_CHUNK ? v.iov_len
-							: TS_BEV_IO_CHUNK);
-		v.iov_len = n > 0 ? (size_t)n : 0;
-		evbuffer_commit_space(out, &v, 1);
+		avail = ts_readable(st, t->sock);
+		if (avail == 0) {
+			/* Only the end of stream, an error or EAGAIN: reserve
+			 * nothing, or every idle connection would keep an
+			 * empty chunk of TS_BEV_IO_CHUNK in its evbuffer. */
+			n = ts_recv(st, t->sock, &c, 1);
+			if (n == 1 && evbuffer_add(out, &c, 1) != 0)
+				break;
+		} else {
+			if (avail > TS_BEV_IO_CHUNK)
+				avail = TS_BEV_IO_CHUNK;
+			if (evbuffer_reserve_space(out, (ev_ssize_t)avail, &v,
+						   1) < 1)
+				break;
+			n = ts_recv(st, t->sock, v.iov_base,
+				    v.iov_len < avail ? v.iov_len : avail);
+			v.iov_len = n > 0 ? (size_t)n : 0;
+			evbuffer_commit_space(out, &v, 1);
+		}
 		if (n == 0)
 			t->eof_read = true;
 		else if (n == -EAGAIN)
