@@ -31,6 +31,8 @@ struct tls_stream {
 	int state;                 /* 0, 1, or -errno (tls_stream_state)  */
 	bool eof;                  /* the peer's close_notify was read     */
 	bool rx_paused;            /* reading off: TLS_STREAM_IN_HIGH held  */
+	bool fin;                  /* the FIN under TLS came before every   */
+	                           /* record over it was read              */
 	char why[TLS_ERR_TEXT_MAX];
 	/* Closing. */
 	struct event *timer;
@@ -56,6 +58,38 @@ static void set_failed(struct tls_stream *t, int err, const char *why)
 
 /* BEV_EVENT_ERROR: a TLS error, a transport error, or the peer's FIN
  * without close_notify. After close_notify the FIN under it is not one. */
+/* Encrypted bytes still waiting under the filter. */
+static size_t plain_pending(const struct tls_stream *t)
+{
+	struct bufferevent *plain = bufferevent_get_underlying(t->bev);
+
+	return plain ? evbuffer_get_length(bufferevent_get_input(plain)) : 0;
+}
+
+static bool got_close_notify(const struct tls_stream *t)
+{
+	return t->eof || (SSL_get_shutdown(t->ssl) & SSL_RECEIVED_SHUTDOWN);
+}
+
+static void fail_dirty(struct tls_stream *t)
+{
+	/* SECURITY: a FIN alone may be forged: the data may have been cut
+	 * short, so it is no end of file. */
+	set_failed(t, -ECONNABORTED, "the peer closed the connection without "
+		   "TLS close_notify (the data may be cut short)");
+}
+
+/* After a FIN that came early: once every record under it is read and
+ * none was close_notify, the close was a dirty one. True then. */
+static bool fin_now_dirty(struct tls_stream *t)
+{
+	if (!t->fin || t->state < 0 || got_close_notify(t) || t->rx_paused ||
+	    plain_pending(t) > 0)
+		return false;
+	fail_dirty(t);
+	return true;
+}
+
 static void on_error(struct tls_stream *t)
 {
 	char buf[TLS_ERR_TEXT_MAX];
@@ -70,17 +104,18 @@ static void on_error(struct tls_stream *t)
 		set_failed(t, -EPROTO, buf);
 	} else if (terr != 0) {
 		set_failed(t, -ECONNRESET, ts_strerror(terr));
-	} else if (t->eof) {
-		return;
+	} else if (got_close_notify(t)) {
+		return; /* the FIN under close_notify */
 	} else if (t->state == 0) {
 		set_failed(t, -EPROTO, "TLS handshake failed: the peer closed "
 			   "the connection");
+	} else if (plain_pending(t) > 0) {
+		/* libevent reports the FIN under the filter at once, while
+		 * records wait unread (reading paused): judge after them. */
+		t->fin = true;
+		return;
 	} else {
-		/* SECURITY: a FIN alone may be forged: the data may have
-		 * been cut short, so it is no end of file. */
-		set_failed(t, -ECONNABORTED, "the peer closed the connection "
-			   "without TLS close_notify (the data may be cut "
-			   "short)");
+		fail_dirty(t);
 	}
 	notify(t, TS_EV_ERROR);
 }
@@ -116,7 +151,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 		t->rx_paused = true;
 		bufferevent_disable(bev, EV_READ);
 	}
-	notify(t, TS_EV_READ);
+	notify(t, fin_now_dirty(t) ? TS_EV_READ | TS_EV_ERROR : TS_EV_READ);
 }
 
 static void write_cb(struct bufferevent *bev, void *arg)
@@ -213,7 +248,9 @@ ssize_t tls_stream_recv(struct tls_stream *t, void *buf, size_t len)
 	}
 	if (t->state < 0)
 		return t->state;
-	return t->eof ? 0 : -EAGAIN;
+	if (got_close_notify(t))
+		return 0;
+	return fin_now_dirty(t) ? t->state : -EAGAIN;
 }
 
 /* ---- closing ------------------------------------------------------------------ */
