@@ -178,11 +178,13 @@ static SSL_CTX *build_ctx(const struct ftpd_privs *p,
 	return ctx;
 }
 
-static bool same_files(const struct ftpd_tls_ctx *prev,
-		       const struct ftpd_config *c)
+static bool same_params(const struct ftpd_tls_ctx *prev,
+			const struct ftpd_config *c)
 {
 	return prev && strcmp(prev->cert_file, c->rsa_cert_file) == 0 &&
-	       strcmp(prev->key_file, c->rsa_private_key_file) == 0;
+	       strcmp(prev->key_file, c->rsa_private_key_file) == 0 &&
+	       strcmp(prev->ciphers, c->ssl_ciphers) == 0 &&
+	       prev->min_version == c->ssl_min_version;
 }
 
 int ftpd_tls_ctx_new(const struct ftpd_privs *p, const struct ftpd_config *c,
@@ -203,11 +205,13 @@ int ftpd_tls_ctx_new(const struct ftpd_privs *p, const struct ftpd_config *c,
 	}
 	t->cert_file = strdup(c->rsa_cert_file);
 	t->key_file = strdup(c->rsa_private_key_file);
-	if (t->cert_file && t->key_file)
+	t->ciphers = strdup(c->ssl_ciphers);
+	t->min_version = c->ssl_min_version;
+	if (t->cert_file && t->key_file && t->ciphers)
 		t->ctx = build_ctx(p, c, &rc, err, errlen);
 	/* A reload after the privilege drop may not read a key that only
-	 * root can: the same files keep the context already loaded. */
-	if (!t->ctx && same_files(prev, c) && SSL_CTX_up_ref(prev->ctx) == 1)
+	 * root can: the same settings keep the context already loaded. */
+	if (!t->ctx && same_params(prev, c) && SSL_CTX_up_ref(prev->ctx) == 1)
 		t->ctx = prev->ctx;
 	if (!t->ctx) {
 		ftpd_tls_ctx_free(t);
@@ -224,6 +228,7 @@ void ftpd_tls_ctx_free(struct ftpd_tls_ctx *t)
 	SSL_CTX_free(t->ctx);
 	free(t->cert_file);
 	free(t->key_file);
+	free(t->ciphers);
 	free(t);
 }
 

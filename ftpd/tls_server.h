@@ -36,6 +36,8 @@ struct tls_stream;
 struct ftpd_tls_ctx {
 	SSL_CTX *ctx;
 	char *cert_file, *key_file;   /* where it was loaded from          */
+	char *ciphers;                /* ssl_ciphers it was made with      */
+	int min_version;              /* ssl_min_version it was made with  */
 };
 
 /* A session's TLS state (s->tls), from AUTH TLS to the session's end. */
@@ -57,8 +59,8 @@ int ftpd_tls_keep_dirs(struct ftpd_privs *p, const struct ftpd_config *c,
 
 /* Builds the context for c (ssl_enable = yes), reading the files through
  * p. When a reload cannot read them (the key is root's and ftpd no longer
- * is) and they are the files prev was loaded from, prev's context is
- * shared instead. 0 and *out (the caller frees it), or -errno with err
+ * is) and prev was made from the same files, ciphers and minimum version,
+ * prev's context is shared instead. 0 and *out (the caller frees it), or -errno with err
  * set ("rsa_cert_file /x.pem: ..."). */
 int ftpd_tls_ctx_new(const struct ftpd_privs *p, const struct ftpd_config *c,
 		     const struct ftpd_tls_ctx *prev, struct ftpd_tls_ctx **out,

@@ -178,10 +178,39 @@ START_TEST(test_reload_keeps_the_context_of_the_same_files)
 	ck_assert_int_eq(ftpd_tls_ctx_new(privs, &c, prev, &t, err,
 					  sizeof(err)), 0);
 	ck_assert_ptr_eq(t->ctx, prev->ctx);
-	ftpd_tls_ctx_free(prev);
 	ftpd_tls_ctx_free(t);
-	/* Other files: no fallback. */
-	ck_assert_int_eq(build(&prev), -ENOENT);
+	/* Another minimum version (or other files, ciphers): the old
+	 * context would not do; the reload fails. */
+	c.ssl_min_version = FTPD_TLS_1_3;
+	ck_assert_int_eq(ftpd_tls_ctx_new(privs, &c, prev, &t, err,
+					  sizeof(err)), -ENOENT);
+	ck_assert_ptr_null(t);
+	ftpd_tls_ctx_free(prev);
+}
+END_TEST
+
+START_TEST(test_minimum_version_1_3)
+{
+	struct ftpd_tls_ctx *t = NULL;
+
+	set(a_pem, "");
+	c.ssl_min_version = FTPD_TLS_1_3;
+	ck_assert_int_eq(build(&t), 0);
+	ck_assert_int_eq(SSL_CTX_get_min_proto_version(t->ctx), TLS1_3_VERSION);
+	ftpd_tls_ctx_free(t);
+	c.ssl_min_version = FTPD_TLS_1_2;
+	ck_assert_int_eq(build(&t), 0);
+	ck_assert_int_eq(SSL_CTX_get_min_proto_version(t->ctx), TLS1_2_VERSION);
+	ftpd_tls_ctx_free(t);
+}
+END_TEST
+
+START_TEST(test_allow_ccc_yes_is_refused)
+{
+	c.allow_ccc = true;
+	ck_assert_int_eq(ftpd_config_check(&c, "test", err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "allow_ccc = yes"));
 }
 END_TEST
 
@@ -199,6 +228,8 @@ static Suite *tls_server_suite(void)
 	tcase_add_test(tc, test_key_of_another_certificate);
 	tcase_add_test(tc, test_key_readable_by_others_is_refused);
 	tcase_add_test(tc, test_reload_keeps_the_context_of_the_same_files);
+	tcase_add_test(tc, test_minimum_version_1_3);
+	tcase_add_test(tc, test_allow_ccc_yes_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
