@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "abort.h"
-#include "ascii.h"
 #include "datachan.h"
 #include "edit.h"
+#include "ftp_ascii.h"
 #include "progress.h"
 #include "transfer.h"
 
@@ -28,7 +28,7 @@ struct xstate {
 	struct ftpc_session *s;
 	struct ftpc_xfer *x;
 	struct ftpc_data d;
-	struct ftpc_ascii asc;
+	struct ftp_ascii_in asc; /* TYPE A, received side */
 	struct ftpc_progress pr;
 	struct ftpc_hash hh;
 	struct ftpc_rate rt;
@@ -135,8 +135,8 @@ static int deliver(struct xstate *xs, const char *p, size_t n, bool end)
 	int rc;
 
 	if (x->ascii) {
-		n = end ? ftpc_ascii_from_net_end(&xs->asc, xs->cbuf)
-			: ftpc_ascii_from_net(&xs->asc, p, n, xs->cbuf);
+		n = end ? ftp_ascii_from_net_end(&xs->asc, xs->cbuf)
+			: ftp_ascii_from_net(&xs->asc, p, n, xs->cbuf);
 		p = xs->cbuf;
 	}
 	if (x->sanitize) {
@@ -224,8 +224,7 @@ static int fill_pending(struct xstate *xs)
 	xs->pend = xs->buf;
 	xs->pend_len = (size_t)n;
 	if (xs->x->ascii) {
-		xs->pend_len = ftpc_ascii_to_net(&xs->asc, xs->buf, (size_t)n,
-						 xs->cbuf);
+		xs->pend_len = ftp_ascii_to_net(xs->buf, (size_t)n, xs->cbuf);
 		xs->pend = xs->cbuf;
 	}
 	return 0;

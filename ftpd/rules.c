@@ -79,46 +79,6 @@ uint64_t ftpd_rate_wait_us(uint64_t rate, uint64_t done, uint64_t elapsed_us)
 	return (over / rate) * 1000000u + (over % rate) * 1000000u / rate + 1;
 }
 
-size_t ftpd_ascii_to_net(const uint8_t *in, size_t n, uint8_t *out)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i++) {
-		if (in[i] == '\n')
-			out[o++] = '\r';
-		out[o++] = in[i];
-	}
-	return o;
-}
-
-size_t ftpd_ascii_from_net(struct ftpd_ascii_in *st, const uint8_t *in,
-			   size_t n, uint8_t *out)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i++) {
-		if (st->cr) {
-			st->cr = false;
-			if (in[i] != '\n')
-				out[o++] = '\r'; /* a bare CR stays */
-		}
-		if (in[i] == '\r')
-			st->cr = true;
-		else
-			out[o++] = in[i];
-	}
-	return o;
-}
-
-size_t ftpd_ascii_from_net_end(struct ftpd_ascii_in *st, uint8_t *out)
-{
-	if (!st->cr)
-		return 0;
-	st->cr = false;
-	out[0] = '\r';
-	return 1;
-}
-
 enum ftp_parse ftpd_parse_chmod(const char *arg, size_t len, unsigned *mode,
 				size_t *path_off)
 {

@@ -6,7 +6,6 @@
  *   ftpd_pasv_port       which passive port to try next
  *   ftpd_login_delay_ms  how long a failed login waits for its answer
  *   ftpd_rate_wait_us    how long a rate-limited transfer pauses
- *   ftpd_ascii_*         TYPE A line ends, both ways, across chunks
  */
 #ifndef FTPD_RULES_H
 #define FTPD_RULES_H
@@ -55,29 +54,6 @@ uint64_t ftpd_rate_wait_us(uint64_t rate, uint64_t done, uint64_t elapsed_us);
 /* How many bytes may move now without pausing (UINT64_MAX: unlimited). */
 uint64_t ftpd_rate_allowance(uint64_t rate, uint64_t done,
 			     uint64_t elapsed_us);
-
-/* ---- TYPE A (RFC 959 3.1.1.1): the file's LF is CRLF on the wire ------- */
-
-/* Download: every LF of in becomes CRLF in out, which has room for 2*n
- * bytes. Returns the bytes written. Needs no state between chunks. */
-size_t ftpd_ascii_to_net(const uint8_t *in, size_t n, uint8_t *out);
-
-/* Upload: CRLF becomes LF; a CR not followed by LF is kept. A CR at the
- * end of one chunk is held until the next chunk (or the end) shows what
- * follows it. */
-struct ftpd_ascii_in {
-	bool cr; /* the last chunk ended in a CR not yet written */
-};
-
-/* Converts n bytes of in into out (room for n + 1 bytes); returns the
- * bytes written. */
-size_t ftpd_ascii_from_net(struct ftpd_ascii_in *st, const uint8_t *in,
-			   size_t n, uint8_t *out);
-
-/* End of the upload: a held CR is written to out (room for 1 byte).
- * Returns 0 or 1. */
-size_t ftpd_ascii_from_net_end(struct ftpd_ascii_in *st, uint8_t *out);
-
 
 /* ---- small arguments -------------------------------------------------------- */
 

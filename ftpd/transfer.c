@@ -15,6 +15,7 @@
 #include "datachan.h"
 #include "ftpd_config.h"
 #include "ftp_addr.h"
+#include "ftp_ascii.h"
 #include "ftpd_limits.h"
 #include "rules.h"
 #include "server.h"
@@ -40,7 +41,7 @@ struct ftpd_xfer {
 	const uint8_t *out;           /* bytes waiting for ts_send        */
 	size_t off, len;
 	bool src_eof;                 /* file or listing read to its end  */
-	struct ftpd_ascii_in ain;
+	struct ftp_ascii_in ain;
 	uint64_t offset, bytes;       /* REST; bytes on the wire          */
 	off_t size;
 	uint64_t start_us;
@@ -245,7 +246,7 @@ static int refill_file(struct ftpd_xfer *x)
 	x->off = 0;
 	x->src_eof = n == 0;
 	if (x->ascii) {
-		x->len = ftpd_ascii_to_net(x->buf, (size_t)n, x->abuf);
+		x->len = ftp_ascii_to_net(x->buf, (size_t)n, x->abuf);
 		x->out = x->abuf;
 	} else {
 		x->len = (size_t)n;
@@ -348,9 +349,9 @@ static int store(struct ftpd_xfer *x, size_t n, bool last)
 	const uint8_t *p = x->buf;
 
 	if (x->ascii) {
-		n = ftpd_ascii_from_net(&x->ain, x->buf, n, x->abuf);
+		n = ftp_ascii_from_net(&x->ain, x->buf, n, x->abuf);
 		if (last)
-			n += ftpd_ascii_from_net_end(&x->ain, x->abuf + n);
+			n += ftp_ascii_from_net_end(&x->ain, x->abuf + n);
 		p = x->abuf;
 	}
 	return write_all(x->fd, p, n);

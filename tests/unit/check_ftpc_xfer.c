@@ -1,6 +1,5 @@
-/* Unit tests for the client's transfer helpers: line-end conversion
- * (ftp/ascii.c) and download targets with a temporary name
- * (ftp/localfile.c). */
+/* Unit tests for the client's transfer helpers: download targets with a
+ * temporary name (ftp/localfile.c). Line ends: check_ftp_ascii.c. */
 #include <check.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ascii.h"
 #include "localfile.h"
 
 static char dir[] = "/tmp/check_ftpc_xfer.XXXXXX";
@@ -36,37 +34,6 @@ static off_t size_of(const char *p)
 
 	return stat(p, &st) == 0 ? st.st_size : -1;
 }
-
-START_TEST(test_from_net_crlf_split_across_chunks)
-{
-	struct ftpc_ascii a = { 0 };
-	char out[64];
-	size_t n = ftpc_ascii_from_net(&a, "a\r\nb\r", 5, out);
-
-	ck_assert_uint_eq(n, 3);
-	ck_assert_int_eq(memcmp(out, "a\nb", 3), 0);
-	n = ftpc_ascii_from_net(&a, "\nc\rd", 4, out);
-	ck_assert_uint_eq(n, 4);
-	ck_assert_int_eq(memcmp(out, "\nc\rd", 4), 0);
-	ck_assert_uint_eq(ftpc_ascii_from_net(&a, "\r", 1, out), 0);
-	ck_assert_uint_eq(ftpc_ascii_from_net_end(&a, out), 1);
-	ck_assert_int_eq(out[0], '\r');
-}
-END_TEST
-
-START_TEST(test_to_net_adds_cr_once)
-{
-	struct ftpc_ascii a = { 0 };
-	char out[64];
-	size_t n = ftpc_ascii_to_net(&a, "a\nb\r", 4, out);
-
-	ck_assert_uint_eq(n, 5);
-	ck_assert_int_eq(memcmp(out, "a\r\nb\r", 5), 0);
-	n = ftpc_ascii_to_net(&a, "\n\n", 2, out);
-	ck_assert_uint_eq(n, 3);
-	ck_assert_int_eq(memcmp(out, "\n\r\n", 3), 0);
-}
-END_TEST
 
 START_TEST(test_part_name_beside_final)
 {
@@ -135,15 +102,12 @@ END_TEST
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ftpc_xfer");
-	TCase *a = tcase_create("ascii"), *l = tcase_create("localfile");
+	TCase *l = tcase_create("localfile");
 
-	tcase_add_test(a, test_from_net_crlf_split_across_chunks);
-	tcase_add_test(a, test_to_net_adds_cr_once);
 	tcase_add_checked_fixture(l, setup, teardown);
 	tcase_add_test(l, test_part_name_beside_final);
 	tcase_add_test(l, test_get_commit_renames_abandon_keeps_part);
 	tcase_add_test(l, test_empty_abandon_removes_part_and_reget_adopts_final);
-	suite_add_tcase(s, a);
 	suite_add_tcase(s, l);
 	return s;
 }

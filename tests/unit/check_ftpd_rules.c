@@ -116,64 +116,6 @@ START_TEST(test_rate_limit_paces_to_the_rate)
 }
 END_TEST
 
-START_TEST(test_ascii_download_turns_every_lf_into_crlf)
-{
-	uint8_t out[64];
-	size_t n = ftpd_ascii_to_net((const uint8_t *)"a\nb\r\n\n", 6, out);
-
-	ck_assert_uint_eq(n, 9);
-	ck_assert_int_eq(memcmp(out, "a\r\nb\r\r\n\r\n", 9), 0);
-	ck_assert_uint_eq(ftpd_ascii_to_net((const uint8_t *)"", 0, out), 0);
-}
-END_TEST
-
-/* Feeds s split at every position and checks the joined output. */
-static void check_upload(const char *in, const char *want)
-{
-	size_t len = strlen(in), cut;
-
-	for (cut = 0; cut <= len; cut++) {
-		struct ftpd_ascii_in st = { false };
-		uint8_t out[128];
-		size_t n;
-
-		n = ftpd_ascii_from_net(&st, (const uint8_t *)in, cut, out);
-		n += ftpd_ascii_from_net(&st, (const uint8_t *)in + cut,
-					 len - cut, out + n);
-		n += ftpd_ascii_from_net_end(&st, out + n);
-		ck_assert_msg(n == strlen(want) && memcmp(out, want, n) == 0,
-			      "cut at %zu: got %.*s", cut, (int)n, out);
-	}
-}
-
-START_TEST(test_ascii_upload_crlf_to_lf_across_chunk_boundaries)
-{
-	check_upload("a\r\nb\r\n", "a\nb\n");
-	check_upload("\r\n\r\n", "\n\n");
-	/* A bare CR stays, also when it ends a chunk or the file. */
-	check_upload("a\rb\r", "a\rb\r");
-	check_upload("a\r\r\nb", "a\r\nb");
-	check_upload("x\n", "x\n");
-	check_upload("", "");
-}
-END_TEST
-
-START_TEST(test_ascii_upload_cr_held_at_chunk_end)
-{
-	struct ftpd_ascii_in st = { false };
-	uint8_t out[8];
-
-	ck_assert_uint_eq(ftpd_ascii_from_net(&st, (const uint8_t *)"ab\r", 3,
-					      out), 2);
-	ck_assert(st.cr);
-	ck_assert_uint_eq(ftpd_ascii_from_net(&st, (const uint8_t *)"\n", 1,
-					      out), 1);
-	ck_assert_int_eq(out[0], '\n');
-	ck_assert(!st.cr);
-	ck_assert_uint_eq(ftpd_ascii_from_net_end(&st, out), 0);
-}
-END_TEST
-
 START_TEST(test_chmod_argument)
 {
 	unsigned mode;
@@ -226,9 +168,6 @@ static Suite *rules_suite(void)
 	tcase_add_test(tc, test_pasv_tries_are_bounded_and_one_port_works);
 	tcase_add_test(tc, test_login_delay_grows_and_is_capped);
 	tcase_add_test(tc, test_rate_limit_paces_to_the_rate);
-	tcase_add_test(tc, test_ascii_download_turns_every_lf_into_crlf);
-	tcase_add_test(tc, test_ascii_upload_crlf_to_lf_across_chunk_boundaries);
-	tcase_add_test(tc, test_ascii_upload_cr_held_at_chunk_end);
 	tcase_add_test(tc, test_chmod_argument);
 	tcase_add_test(tc, test_unsigned_argument);
 	suite_add_tcase(s, tc);
