@@ -12,7 +12,8 @@
 #   the CRLFs checked on the wire, REST refused in TYPE A, a URL with
 #   UTF-8 and spaces, ;type=d and ;type=a URLs, --ftp-method singlecwd
 #   and nocwd, --ftp-skip-pasv-ip, -r ranges, -z (MDTM), --list-only of a
-#   subdirectory, 550 on a missing file, --ftp-port with an address.
+#   subdirectory, 550 on a missing file, --ftp-port with an address; SIZE
+#   and a range beyond 4 GiB of a sparse 5 GiB file.
 # Every transferred byte is checked by SHA-256 (trees by sha256sum lists).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/integration/ftpd_lib.sh"
@@ -76,6 +77,10 @@ make_file "$ROOT/big.bin" "$BIG_MB"
 at_exit "rm -f '$ROOT/big.bin' '$T/src/big.bin' '$T/big.bin' '$ROOT/up/src-pasv/big.bin' '$T/tn/big.bin'"
 ln "$ROOT/big.bin" "$T/src/big.bin"
 printf 'line one\nline two\r\nlast\n' >"$ROOT/text.txt"
+# A sparse 5 GiB file with 8 MiB of data 4.5 GiB in (64-bit SIZE/REST).
+truncate -s 5G "$ROOT/huge.bin"
+head -c 8388608 /dev/urandom |
+	dd of="$ROOT/huge.bin" bs=1M seek=4608 conv=notrunc status=none
 chown -R "$FTPD_USER" "$ROOT/up"
 ftpd_user alice secret1 all "$ROOT"
 ftpd_start -o local_enable=yes -o users_file="$USERS" -o write_enable=yes \
@@ -251,6 +256,16 @@ curl_ -r 1000000-1999999 -o "$T/c-range" "ftp://$SRV_IP/big.bin" ||
 tail -c +1000001 "$ROOT/big.bin" | head -c 1000000 >"$T/c-range.want"
 assert_same_file "$T/c-range.want" "$T/c-range"
 assert_grep "$T/ftpd.log" "command: REST 1000000$"
+log "curl: 64-bit SIZE and a range beyond 4 GiB of a sparse 5 GiB file"
+curl_ -I "ftp://$SRV_IP/huge.bin" >"$T/c-huge" || fail "curl -I huge.bin failed"
+assert_grep "$T/c-huge" "^Content-Length: $((5 * 1073741824))"
+off=$((4608 * 1048576 + 12345))
+curl_ -r "$off-$((off + 4194303))" -o "$T/c-huge.bin" "ftp://$SRV_IP/huge.bin" ||
+	fail "curl -r beyond 4 GiB failed"
+dd if="$ROOT/huge.bin" bs=4096 iflag=skip_bytes,count_bytes skip="$off" \
+	count=4194304 status=none >"$T/c-huge.want"
+assert_same_file "$T/c-huge.want" "$T/c-huge.bin"
+assert_grep "$T/ftpd.log" "command: REST $off\$"
 curl_ -I "ftp://$SRV_IP/big.bin" >"$T/c-head" || fail "curl -I failed"
 assert_grep "$T/c-head" "^Content-Length: $((BIG_MB * 1048576))"
 assert_grep "$T/c-head" "^Last-Modified: [A-Z][a-z]{2}, "
