@@ -63,7 +63,7 @@ PYT() { in_cli "$PY3" "$top_srcdir/tests/integration/ftpd_tls.py" "$@"; }
 
 log "lftp: ftp:ssl-force, the CA, LIST, get, put"
 in_cli lftp -c "set ftp:ssl-force true; set ftp:ssl-protect-data true; \
-	set ssl:ca-file $T/test-ca.pem; set ssl:check-hostname no; \
+	set ssl:ca-file $T/test-ca.pem; \
 	set net:max-retries 1; set net:timeout 20; \
 	open -u bob,s3cretPW $SRV_IP; ls; get big.bin -o $T/l1; \
 	put $ROOT/hello.txt -o lftp_hello.txt" >"$T/lftp.out" 2>&1 ||
@@ -124,6 +124,18 @@ assert_grep "$T/ftpd.err" "\"PASS \*\*\*\*\""
 for f in "$T/ftpd.err" "$T/ftpd.log"; do
 	assert_no_grep "$f" "s3cretPW" "the password appears in $f"
 done
+
+log "ftpd --make-cert: a certificate for the address, verifiable"
+"$FTPD" -o address="$SRV_IP/24" --make-cert "$T/made.pem" >"$T/mkcert.out" ||
+	fail "ftpd --make-cert failed"
+assert_grep "$T/mkcert.out" "set rsa_cert_file = $T/made.pem"
+[ "$(stat -c %a "$T/made.pem")" = 600 ] || fail "made.pem is not mode 0600"
+openssl verify -CAfile "$T/made.pem.crt" -verify_ip "$SRV_IP" \
+	-purpose sslserver "$T/made.pem.crt" >"$T/verify.out" 2>&1 ||
+	fail "the --make-cert certificate does not verify (see $T/verify.out)"
+"$FTPD" --make-cert "$T/made.pem" >"$T/mkcert2.out" 2>&1 &&
+	fail "--make-cert overwrote a file"
+assert_grep "$T/mkcert2.out" "remove it first"
 
 log "PASS"
 ftpd_stop
