@@ -25,7 +25,22 @@ void tls_init(void)
 	OPENSSL_init_ssl(0, NULL);
 }
 
-const char *tls_error_text(char *buf, size_t cap)
+typedef unsigned long (*err_next_fn)(void *arg);
+
+static unsigned long next_queued(void *arg)
+{
+	(void)arg;
+	return ERR_get_error();
+}
+
+static unsigned long next_of_filter(void *arg)
+{
+	return bufferevent_get_openssl_error(arg);
+}
+
+/* "reason; reason" from the errors next() gives, each once. */
+static const char *join_errors(err_next_fn next, void *arg, char *buf,
+			       size_t cap)
 {
 	unsigned long e;
 	size_t n = 0;
@@ -33,7 +48,7 @@ const char *tls_error_text(char *buf, size_t cap)
 	if (cap == 0)
 		return buf;
 	buf[0] = '\0';
-	while ((e = ERR_get_error()) != 0) {
+	while ((e = next(arg)) != 0) {
 		char one[TLS_ERR_TEXT_MAX];
 		const char *r = ERR_reason_error_string(e);
 		int w;
@@ -51,6 +66,11 @@ const char *tls_error_text(char *buf, size_t cap)
 	if (n == 0)
 		snprintf(buf, cap, "no further detail");
 	return buf;
+}
+
+const char *tls_error_text(char *buf, size_t cap)
+{
+	return join_errors(next_queued, NULL, buf, cap);
 }
 
 /* ---- server ----------------------------------------------------------------- */
@@ -333,23 +353,5 @@ const char *tls_describe(const SSL *ssl, char *buf, size_t cap)
 const char *tls_filter_error(struct bufferevent *filter, char *buf,
 			     size_t cap)
 {
-	unsigned long e;
-	size_t n = 0;
-
-	if (cap == 0)
-		return buf;
-	buf[0] = '\0';
-	while ((e = bufferevent_get_openssl_error(filter)) != 0) {
-		const char *r = ERR_reason_error_string(e);
-		int w;
-
-		if (!r || n + 1 >= cap)
-			continue;
-		w = snprintf(buf + n, cap - n, "%s%s", n ? "; " : "", r);
-		if (w > 0)
-			n += (size_t)w < cap - n ? (size_t)w : cap - n - 1;
-	}
-	if (n == 0)
-		snprintf(buf, cap, "no further detail");
-	return buf;
+	return join_errors(next_of_filter, filter, buf, cap);
 }

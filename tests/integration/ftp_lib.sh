@@ -5,6 +5,7 @@
 #                        ($NS_SRV, Linux TCP, 76.88.16.16/24 on $IF_SRV) and
 #                        the client side ($NS_CLI, $IF_CLI with no address:
 #                        the stack owns 76.88.16.104 there);
+#   ftp_vsftpd_start     vsftpd (anonymous, uploads to pub/) in $NS_SRV;
 #   ftp_run NAME DIR [ARGS]  runs synfin's ftp in directory DIR, in $NS_CLI
 #                        on packet:$IF_CLI, with commands from stdin;
 #                        output in $T/NAME.out, exit status in FTP_RC
@@ -41,6 +42,48 @@ ftp_pyftpdlib_start() {
 	bg_start "$T/pyftpdlib.log" ip netns exec "$NS_SRV" "$PY3" -m pyftpdlib \
 		-i "$SRV_IP" -p 21 -d "$root" -u "$user" -P "$pass" \
 		-r 40000-40100 "$@"
+	wait_until 10 in_ns "$NS_SRV" bash -c "exec 3<>/dev/tcp/$SRV_IP/21"
+}
+
+# ftp_vsftpd_start < EXTRA: vsftpd on the server side, anonymous with
+# uploads to $SRV_ROOT/pub ($T/srv); EXTRA (stdin) adds configuration
+# lines. Returns once it accepts.
+ftp_vsftpd_start() {
+	# The root may not be writable (vsftpd refuses that), so uploads go
+	# to pub/, owned by the ftp user.
+	SRV_ROOT="$T/srv"
+	mkdir -p "$SRV_ROOT/pub" "$T/empty"
+	chmod 755 "$T" "$SRV_ROOT"
+	chown ftp "$SRV_ROOT/pub"
+	cat >"$T/vsftpd.conf" <<CONF
+listen=YES
+listen_address=$SRV_IP
+background=NO
+anonymous_enable=YES
+no_anon_password=YES
+anon_root=$SRV_ROOT
+local_enable=NO
+write_enable=YES
+anon_upload_enable=YES
+anon_mkdir_write_enable=YES
+anon_other_write_enable=YES
+anon_world_readable_only=NO
+anon_umask=022
+ascii_upload_enable=YES
+ascii_download_enable=YES
+pasv_enable=YES
+pasv_min_port=40000
+pasv_max_port=40100
+port_enable=YES
+connect_from_port_20=NO
+secure_chroot_dir=$T/empty
+seccomp_sandbox=NO
+isolate=NO
+isolate_network=NO
+xferlog_enable=NO
+CONF
+	cat >>"$T/vsftpd.conf"
+	bg_start "$T/vsftpd.log" ip netns exec "$NS_SRV" /usr/sbin/vsftpd "$T/vsftpd.conf"
 	wait_until 10 in_ns "$NS_SRV" bash -c "exec 3<>/dev/tcp/$SRV_IP/21"
 }
 

@@ -41,33 +41,38 @@ tls_session() {
 	fi
 }
 
+# tls_put_get NAME MODE SRVDIR: -z tls with the CA, login, put, get (with
+# the trace on), ls, status in MODE (passive or active); SHA-256 checked
+# on both sides (SRVDIR: where the server keeps pub/).
+tls_put_get() {
+	local name=$1 mode=$2 srv=$3
+	rm -f "$L/back/"*
+	tls_session "$name" yes -n -v -z tls -z "cafile=$T/test-ca.pem" \
+		"$SRV_IP" <<EOF
+user anonymous guest@
+binary
+$([ "$mode" = passive ] && echo "passive on" || echo active)
+cd pub
+put big big.$mode
+trace
+get big.$mode back/big
+trace off
+ls
+status
+bye
+EOF
+	assert_same_file "$L/big" "$srv/pub/big.$mode"
+	assert_same_file "$L/big" "$L/back/big"
+	assert_grep "$T/$name.out" "^TLS: TLSv1\.[23] .*certificate verified"
+	assert_grep "$T/$name.out" "^TLS: TLSv1\.[23] .*data: protected \(PROT P\)"
+	assert_grep "$T/$name.out" "big\.$mode\$"
+	assert_no_grep "$T/$name.out" "^ftp: "
+	assert_no_grep "$T/$name.out" "\"PASS "
+}
+
 # ---- vsftpd -------------------------------------------------------------------
 ftp_net_setup
-SRV_ROOT="$T/srv"
-mkdir -p "$SRV_ROOT/pub" "$T/empty"
-chmod 755 "$T" "$SRV_ROOT"
-chown ftp "$SRV_ROOT/pub"
-cat >"$T/vsftpd.conf" <<CONF
-listen=YES
-listen_address=$SRV_IP
-background=NO
-anonymous_enable=YES
-no_anon_password=YES
-anon_root=$SRV_ROOT
-local_enable=NO
-write_enable=YES
-anon_upload_enable=YES
-anon_umask=022
-anon_world_readable_only=NO
-pasv_enable=YES
-pasv_min_port=40000
-pasv_max_port=40100
-port_enable=YES
-connect_from_port_20=NO
-secure_chroot_dir=$T/empty
-seccomp_sandbox=NO
-isolate=NO
-isolate_network=NO
+ftp_vsftpd_start <<CONF
 ssl_enable=YES
 allow_anon_ssl=YES
 force_anon_logins_ssl=YES
@@ -75,34 +80,11 @@ force_anon_data_ssl=YES
 rsa_cert_file=$T/srv.pem
 rsa_private_key_file=$T/srv.key
 ssl_ciphers=HIGH
-debug_ssl=YES
-log_ftp_protocol=YES
-vsftpd_log_file=$T/vsftpd.xfer.log
 CONF
-bg_start "$T/vsftpd.log" ip netns exec "$NS_SRV" /usr/sbin/vsftpd "$T/vsftpd.conf"
-wait_until 10 in_ns "$NS_SRV" bash -c "exec 3<>/dev/tcp/$SRV_IP/21"
 
 for mode in passive active; do
-	log "vsftpd: -z tls with the CA, $mode: ls, put, get (PROT P, session reuse)"
-	rm -f "$L/back/"*
-	tls_session "vs-$mode" yes -n -v -z tls -z "cafile=$T/test-ca.pem" \
-		"$SRV_IP" <<EOF
-user anonymous guest@
-binary
-$([ $mode = passive ] && echo "passive on" || echo active)
-cd pub
-put big big.$mode
-ls
-get big.$mode back/big
-status
-bye
-EOF
-	assert_same_file "$L/big" "$SRV_ROOT/pub/big.$mode"
-	assert_same_file "$L/big" "$L/back/big"
-	assert_grep "$T/vs-$mode.out" "^TLS: TLSv1\.[23] .*certificate verified"
-	assert_grep "$T/vs-$mode.out" "^TLS: TLSv1\.[23] .*data: protected \(PROT P\)"
-	assert_grep "$T/vs-$mode.out" "big\.$mode"
-	assert_no_grep "$T/vs-$mode.out" "^ftp: "
+	log "vsftpd: -z tls with the CA, $mode: put, get, ls (PROT P, session reuse)"
+	tls_put_get "vs-$mode" "$mode" "$SRV_ROOT"
 done
 
 log "vsftpd: a certificate of another CA is refused; -z noverify connects"
@@ -155,30 +137,12 @@ wait_until 10 grep -q "listening on $SRV_IP:21" "$T/ftpd.log"
 wait_until 10 grep -q "listening on 76.88.16.17:21" "$T/ftpd2.log"
 
 for mode in passive active; do
-	rm -f "$L/back/"*
-	tls_session "sf-$mode" yes -n -v -z tls -z "cafile=$T/test-ca.pem" \
-		"$SRV_IP" <<EOF
-user anonymous guest@
-binary
-$([ $mode = passive ] && echo "passive on" || echo active)
-cd pub
-put big big.$mode
-trace
-get big.$mode back/big
-trace off
-ls
-bye
-EOF
-	assert_same_file "$L/big" "$FROOT/pub/big.$mode"
-	assert_same_file "$L/big" "$L/back/big"
-	assert_grep "$T/sf-$mode.out" "^TLS: TLSv1\.3 .*certificate verified"
-	assert_no_grep "$T/sf-$mode.out" "^ftp: "
+	tls_put_get "sf-$mode" "$mode" "$FROOT"
 done
 assert_no_grep "$T/ftpd.log" "data connection refused"
 assert_grep "$T/ftpd.log" "TLS on the data connection: TLSv1\.3 .*, session resumed"
 # The client's trace of the get: TLS records on the data connection.
 assert_grep "$T/sf-passive.out" "^seg #[0-9]+ .* $SRV_IP:40[0-9]{3} > 76\.88\.16\.104:[0-9]+ .*\"TLS (handshake|application-data) len="
-assert_no_grep "$T/sf-passive.out" "\"PASS "
 
 log "synfin ftpd: the ssl command on a clear-text connection"
 tls_session sf-cmd yes -n -v --cafile "$T/test-ca.pem" "$SRV_IP" <<EOF
