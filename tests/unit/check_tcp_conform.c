@@ -8,6 +8,7 @@
  * (RFC 9293 3.8.5); and the RFC 5961 check of old ACKs.
  */
 #include <check.h>
+#include <errno.h>
 #include <string.h>
 
 #include "tcp_fixture.h"
@@ -16,10 +17,11 @@
 
 /* ---- path MTU ------------------------------------------------------------------ */
 
-/* An ICMP "fragmentation needed" from a router to node, quoting a TCP
- * header node -> raw peer with ports and sequence number, next-hop mtu. */
-static void icmp_frag_needed(unsigned node, uint16_t sport, uint16_t dport,
-			     uint32_t seq, uint16_t mtu)
+/* An ICMP destination-unreachable (code) from a router to node, quoting a
+ * TCP header node -> raw peer with ports and sequence number; mtu is the
+ * next-hop MTU of code 4 (fragmentation needed). */
+static void icmp_unreach(unsigned node, uint8_t code, uint16_t sport,
+			 uint16_t dport, uint32_t seq, uint16_t mtu)
 {
 	static const uint8_t router_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 	uint8_t frame[128], quote[IP4_HLEN_MIN + 8];
@@ -36,13 +38,64 @@ static void icmp_frag_needed(unsigned node, uint16_t sport, uint16_t dport,
 	quote[IP4_HLEN_MIN + 5] = (uint8_t)(seq >> 16);
 	quote[IP4_HLEN_MIN + 6] = (uint8_t)(seq >> 8);
 	quote[IP4_HLEN_MIN + 7] = (uint8_t)seq;
-	len = icmp_write(icmp, ICMP_DEST_UNREACH, ICMP_CODE_FRAG_NEEDED, mtu,
-			 quote, sizeof(quote));
+	len = icmp_write(icmp, ICMP_DEST_UNREACH, code, mtu, quote, sizeof(quote));
 	ip4_write(frame + ETH_HLEN, IP4_PROTO_ICMP, ROUTER_IP, tn.node[node].ip,
 		  (uint16_t)len, 77, false, 64);
 	eth_write(frame, tn.node[node].mac, router_mac, ETH_TYPE_IPV4);
 	ts_input(tn.node[node].st, frame, ETH_HLEN + IP4_HLEN_MIN + len);
 }
+
+static void icmp_frag_needed(unsigned node, uint16_t sport, uint16_t dport,
+			     uint32_t seq, uint16_t mtu)
+{
+	icmp_unreach(node, ICMP_CODE_FRAG_NEEDED, sport, dport, seq, mtu);
+}
+
+/* A connect() to the raw peer, its SYN taken off the wire. */
+static int connect_raw(struct tcp_seg *syn)
+{
+	int s;
+
+	tn_setup();
+	s = tn_connect(TN_CLIENT, RAW_PEER_IP, 81, 0);
+	ck_assert(tn_take_seg(TN_CLIENT, syn, NULL, 0));
+	ck_assert_uint_eq(syn->flags, TCP_SYN);
+	return s;
+}
+
+/* RFC 9293 3.10.7.3 practice (RFC 1122 4.2.3.9 lets a connection attempt
+ * end on such an error): port unreachable ends a SYN_SENT connection with
+ * "connection refused", and its owner hears of it. */
+START_TEST(test_icmp_unreachable_aborts_syn_sent)
+{
+	struct tcp_seg syn;
+	int s = connect_raw(&syn);
+
+	icmp_unreach(TN_CLIENT, ICMP_CODE_PORT_UNREACH, syn.sport, 81, syn.seq, 0);
+	ck_assert_int_eq(tn_state(TN_CLIENT, s), TS_CLOSED);
+	ck_assert_int_eq(ts_sock_error(tn_st(TN_CLIENT), s), -ECONNREFUSED);
+	tn_run(1000);
+	ck_assert(tn.node[TN_CLIENT].events[s] & TS_EV_ERROR);
+	tn_expect_line(TN_CLIENT, "icmp: ICMP port unreachable for a connection in SYN_SENT: aborting");
+	tn_expect_line(TN_CLIENT, "SYN_SENT -> CLOSED (ICMP port unreachable)");
+	tn_teardown();
+}
+END_TEST
+
+/* SECURITY (RFC 5927 4.1): an unreachable quoting a sequence number we
+ * never sent is forged: the connection attempt goes on. */
+START_TEST(test_forged_icmp_unreachable_ignored_in_syn_sent)
+{
+	struct tcp_seg syn;
+	int s = connect_raw(&syn);
+
+	icmp_unreach(TN_CLIENT, ICMP_CODE_PORT_UNREACH, syn.sport, 81,
+		     syn.seq + 5000, 0);
+	ck_assert_int_eq(tn_state(TN_CLIENT, s), TS_SYN_SENT);
+	ck_assert_uint_eq(tn_counter(TN_CLIENT, TS_C_ICMP_DROP_FORGED), 1);
+	tn_teardown();
+}
+END_TEST
 
 /* An active raw-peer connection with timestamps, and 4 full segments of
  * the node's data in flight (taken off the wire: "lost" at the router). */
@@ -390,6 +443,8 @@ int main(void)
 	TCase *opts = tcase_create("options");
 
 	tcase_add_test(pmtu, test_icmp_frag_needed_lowers_mss_and_resends);
+	tcase_add_test(pmtu, test_icmp_unreachable_aborts_syn_sent);
+	tcase_add_test(pmtu, test_forged_icmp_unreachable_ignored_in_syn_sent);
 	tcase_add_test(pmtu, test_forged_icmp_ignored);
 	tcase_add_test(pmtu, test_implausible_mtu_ignored);
 	suite_add_tcase(s, pmtu);
