@@ -14,7 +14,10 @@
 #      Linux then sends 64 MiB that the stack receives;
 #   5. connecting to a closed Linux port: RST, "connection refused";
 #   6. transfers both ways through a TAP device (tap: link) made inside a
-#      namespace, to the Linux kernel there.
+#      namespace, to the Linux kernel there;
+#   7. the pcap file of an interop run (Linux's segments reach the stack
+#      with offloaded checksums) is read by tshark: no malformed packet,
+#      no bad checksum.
 . "$top_srcdir/tests/lib.sh"
 
 need_root
@@ -138,5 +141,30 @@ tsnc_bg "$NS_T" /dev/null "$T/6b.err" "$T/big" "${TLINK[@]}" 76.88.16.104 5007
 bg_wait "$BG_PID" 60 || fail "6: tsnc over TAP failed: $(tail -3 "$T/6b.err")"
 bg_wait "$P_PID" 10 || fail "6: Linux receiver failed: $(cat "$T/6b.peer")"
 assert_same_file "$T/big" "$T/6b.out"
+
+# ---- 7. the capture of an interop run, read by tshark ------------------------
+if command -v tshark >/dev/null 2>&1; then
+	log "7: tshark reads the pcap of an interop run"
+	make_file "$T/mid" 4
+	tsnc_bg "$NS_S" "$T/7.out" "$T/7.err" "$T/mid" -l "${LINK[@]}" --pcap "$T/run.pcap" 5008
+	TS_PID=$BG_PID
+	wait_until 10 listening "$T/7.err" "listening on"
+	in_ns "$NS_L" "$PY3" "$PEER" halfclose-client 76.88.16.16 5008 "$T/mid" "$T/7.back" \
+		>"$T/7.peer" 2>&1 || fail "7: Linux side failed: $(cat "$T/7.peer")"
+	bg_wait "$TS_PID" 30 || fail "7: tsnc failed (status $?)"
+	assert_same_file "$T/mid" "$T/7.out"
+	assert_same_file "$T/mid" "$T/7.back"
+	tshark -r "$T/run.pcap" -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE \
+		-T fields -e frame.number >"$T/7.frames" 2>"$T/7.tshark" ||
+		fail "7: tshark cannot read the capture: $(cat "$T/7.tshark")"
+	tshark -r "$T/run.pcap" -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE \
+		-Y '_ws.malformed || _ws.expert.severity >= error || tcp.checksum.status == 0 || ip.checksum.status == 0' \
+		>"$T/7.bad" 2>>"$T/7.tshark" || fail "7: tshark cannot filter the capture"
+	# Linux sends TSO super-frames over the veth: one way has ~64 KiB frames.
+	[ "$(wc -l <"$T/7.frames")" -gt 2000 ] || fail "7: too few frames in the capture"
+	[ ! -s "$T/7.bad" ] || fail "7: tshark reports malformed packets or bad checksums: $(head -5 "$T/7.bad")"
+else
+	skip "7: tshark is not installed (./bootstrap check installs it)"
+fi
 
 log "all interop checks passed"
