@@ -12,7 +12,7 @@
 #define TELNET_IAC 255u
 #define TELNET_IP 244u
 #define TELNET_DM 242u
-#define ABORT_REPLIES_MAX 4u /* 150, 426, 226 at most, and a spare */
+#define ABORT_REPLIES_MAX 6u /* reply lines read: 1xx, 426, 226, spares */
 
 static bool reply_ready(struct ftpc_session *s, void *arg)
 {
@@ -45,21 +45,29 @@ static int send_abort(struct ftpc_session *s)
 	return 0;
 }
 
-/* Reads the replies: the transfer's (426, or 226 when it had ended)
- * and ABOR's (226 or 225). Stops once a 2xx came and nothing follows
- * within FTPC_ABORT_LATE_REPLY_MS. */
-static int drain_replies(struct ftpc_session *s)
+unsigned ftpc_abort_replies_due(bool transfer_reply_read)
 {
-	bool done = false;
-	unsigned i;
+	return transfer_reply_read ? 1u : 2u;
+}
 
-	for (i = 0; i < ABORT_REPLIES_MAX; i++) {
-		unsigned ms = done ? FTPC_ABORT_LATE_REPLY_MS
-				   : FTPC_ABORT_REPLY_TIMEOUT_MS;
+/* Reads exactly the final replies due (see ftpc_abort_replies_due);
+ * 1xx lines do not count. A server that sends fewer is waited for at
+ * most FTPC_ABORT_SECOND_REPLY_MS after its first final reply. */
+static int drain_replies(struct ftpc_session *s, unsigned due)
+{
+	unsigned got = 0, lines;
+
+	for (lines = 0; got < due && lines < ABORT_REPLIES_MAX; lines++) {
+		unsigned ms = got ? FTPC_ABORT_SECOND_REPLY_MS
+				  : FTPC_ABORT_REPLY_TIMEOUT_MS;
 		int rc = ftpc_wait(s, reply_ready, NULL, ms, false);
 
-		if (rc != 0 && done)
+		if (rc != 0 && got) {
+			if (s->debug)
+				ftpc_out(s, "(the server sent %u of the %u "
+					    "replies due after ABOR)", got, due);
 			return 0;
+		}
 		if (rc != 0) {
 			ftpc_disconnect(s, "the server did not answer ABOR; "
 					   "closed the connection");
@@ -68,13 +76,14 @@ static int drain_replies(struct ftpc_session *s)
 		rc = ftpc_get_reply(s, FTPC_ABORT_REPLY_TIMEOUT_MS);
 		if (rc < 0)
 			return rc;
-		if (FTP_REPLY_DONE(rc))
-			done = true;
+		if (!FTP_REPLY_PRELIM(rc))
+			got++;
 	}
 	return 0;
 }
 
-int ftpc_abort_transfer(struct ftpc_session *s, struct ftpc_data *d)
+int ftpc_abort_transfer(struct ftpc_session *s, struct ftpc_data *d,
+			bool transfer_reply_read)
 {
 	int rc;
 
@@ -88,5 +97,5 @@ int ftpc_abort_transfer(struct ftpc_session *s, struct ftpc_data *d)
 				   "is gone");
 		return rc;
 	}
-	return drain_replies(s);
+	return drain_replies(s, ftpc_abort_replies_due(transfer_reply_read));
 }

@@ -48,7 +48,7 @@
 #define FTPC_CONNECT_TIMEOUT_MS 30000u   /* SYN to established            */
 #define FTPC_IDLE_TIMEOUT_MS 60000u      /* no reply / no data (-q sets)  */
 #define FTPC_ABORT_REPLY_TIMEOUT_MS 10000u /* replies after ABOR          */
-#define FTPC_ABORT_LATE_REPLY_MS 1500u   /* a second reply after ABOR     */
+#define FTPC_ABORT_SECOND_REPLY_MS 5000u /* 2nd final reply after ABOR   */
 #define FTPC_QUIT_FIN_WAIT_MS 3000u      /* the server's FIN after 221    */
 #define FTPC_CLOSE_WAIT_MS 3000u         /* our FIN acknowledged          */
 #define FTPC_FLUSH_TIMEOUT_MS 5000u      /* control output drained        */

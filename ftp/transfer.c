@@ -402,7 +402,7 @@ static int run(struct xstate *xs)
 		s->aborted = true;
 		ftpc_err(s, "%s aborted; waiting for the server to finish "
 			 "the abort", xs->x->upload ? "send" : "receive");
-		ftpc_abort_transfer(s, &xs->d);
+		ftpc_abort_transfer(s, &xs->d, xs->final_code != 0);
 		return -EINTR;
 	}
 	/* Download: the server closed first, we close now (the seed's

@@ -4,21 +4,27 @@
 Usage: fake_ftpd.py ADDR PORT DATAFILE LOG
 
 The user name chosen with USER picks the misbehaviour of the session:
-  pasv3rd   EPSV refused; the PASV reply names a third host (76.88.16.99)
+  pasv3rd   EPSV refused; the PASV reply names a third host (76.88.16.99,
+            which the test may give to the server's side: the data
+            listener takes every local address)
   replies   malformed lines, multi-line replies with wrong terminators,
             a 1 MB reply line, and a reply that never ends (STALL)
   midclose  RETR sends half the file, then closes data and control
   shortok   RETR sends half the file, closes data and says 226
-Every data connection's peer is written to LOG ("data from A.B.C.D").
+  abortlate RETR sends half the file and waits for ABOR; then 226 for
+            the transfer and, LATE_S seconds later, 225 for ABOR
+Every data connection is written to LOG ("data from PEER to LOCAL").
 Runs until killed; each session is bounded by socket timeouts.
 """
 import socket
 import socketserver
 import sys
 import threading
+import time
 
 THIRD_PARTY = "76.88.16.99"
 TIMEOUT = 20
+LATE_S = 2  # abortlate: the delay of ABOR's own reply
 
 ADDR, PORT, DATAFILE, LOGFILE = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 with open(DATAFILE, "rb") as f:
@@ -45,21 +51,40 @@ class Session(socketserver.StreamRequestHandler):
     def open_listener(self):
         ls = socket.socket()
         ls.settimeout(TIMEOUT)
-        ls.bind((ADDR, 0))
+        ls.bind(("" if self.user == "pasv3rd" else ADDR, 0))
         ls.listen(1)
         self.listener = ls
         return ls.getsockname()[1]
 
     def data_conn(self):
         conn, peer = self.listener.accept()
-        log("data from %s" % peer[0])
+        log("data from %s to %s" % (peer[0], conn.getsockname()[0]))
         self.listener.close()
         self.listener = None
         return conn
 
+    def abort_late(self, conn):
+        """Half the file, then ABOR (after Telnet IP/DM bytes) answered
+        with the transfer's 226 at once and ABOR's 225 late."""
+        conn.sendall(DATA[: len(DATA) // 2])
+        while True:
+            line = self.rfile.readline(4096)
+            if not line:
+                return False
+            if b"ABOR" in line:
+                break
+        log("cmd ABOR")
+        conn.close()
+        self.send("226 Transfer complete.\r\n")
+        time.sleep(LATE_S)
+        self.send("225 ABOR command successful.\r\n")
+        return True
+
     def retr(self):
         self.send("150 Opening BINARY mode data connection.\r\n")
         conn = self.data_conn()
+        if self.user == "abortlate":
+            return self.abort_late(conn)
         if self.user in ("midclose", "shortok"):
             conn.sendall(DATA[: len(DATA) // 2])
             conn.close()
@@ -116,6 +141,8 @@ class Session(socketserver.StreamRequestHandler):
             self.send("215 UNIX Type: L8\r\n")
         elif verb in ("TYPE", "NOOP", "MODE", "STRU"):
             self.send("200 OK.\r\n")
+        elif verb == "PWD":
+            self.send('257 "/" is the current directory\r\n')
         elif verb == "SIZE":
             self.send("213 %d\r\n" % len(DATA))
         elif verb == "EPSV" and self.user != "pasv3rd":

@@ -1,5 +1,7 @@
 /* Unit tests for the client's transfer helpers: download targets with a
- * temporary name (ftp/localfile.c). Line ends: check_ftp_ascii.c. */
+ * temporary name (ftp/localfile.c), the replies due after ABOR
+ * (ftp/abort.c; the drain itself: ftp_fake_server.sh, user abortlate).
+ * Line ends: check_ftp_ascii.c. */
 #include <check.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "abort.h"
 #include "localfile.h"
 
 static char dir[] = "/tmp/check_ftpc_xfer.XXXXXX";
@@ -99,16 +102,28 @@ START_TEST(test_empty_abandon_removes_part_and_reget_adopts_final)
 }
 END_TEST
 
+/* RFC 959 4.1.3: the transfer's reply (426, or 226 if it had ended)
+ * plus ABOR's own; only ABOR's once the transfer's was read. */
+START_TEST(test_abort_due_two_replies_while_transfer_reply_unread)
+{
+	ck_assert_uint_eq(ftpc_abort_replies_due(false), 2);
+	ck_assert_uint_eq(ftpc_abort_replies_due(true), 1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ftpc_xfer");
 	TCase *l = tcase_create("localfile");
+	TCase *a = tcase_create("abort");
 
 	tcase_add_checked_fixture(l, setup, teardown);
 	tcase_add_test(l, test_part_name_beside_final);
 	tcase_add_test(l, test_get_commit_renames_abandon_keeps_part);
 	tcase_add_test(l, test_empty_abandon_removes_part_and_reget_adopts_final);
 	suite_add_tcase(s, l);
+	tcase_add_test(a, test_abort_due_two_replies_while_transfer_reply_unread);
+	suite_add_tcase(s, a);
 	return s;
 }
 
