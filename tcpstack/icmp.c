@@ -59,6 +59,7 @@ void icmp_input(struct ts_stack *st, const struct ip4_pkt *ip)
 		st->counters[why]++;
 		return;
 	}
+	m.from = ip->src;
 	switch (m.type) {
 	case ICMP_ECHO_REQUEST:
 		icmp_echo_reply(st, ip, &m);

@@ -7,6 +7,7 @@
  * here: events are queued and delivered by ts_dispatch().
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "stack_internal.h"
@@ -400,4 +401,38 @@ int ts_sock_error(const struct ts_stack *st, int sock)
 	const struct tcb *tp = tcb_from_sock(st, sock);
 
 	return tp != NULL ? tp->error : -EBADF;
+}
+
+/* The first words of ts_strerror() for the errors an ICMP message causes. */
+static const char *icmp_error_word(int err)
+{
+	switch (-err) {
+	case ECONNREFUSED:
+		return "connection refused";
+	case ENETUNREACH:
+		return "network unreachable";
+	default:
+		return "host unreachable";
+	}
+}
+
+const char *ts_sock_strerror(const struct ts_stack *st, int sock, char *buf,
+			     size_t cap)
+{
+	const struct tcb *tp = tcb_from_sock(st, sock);
+	char from[TRACE_IP_STR_LEN];
+
+	if (tp == NULL)
+		snprintf(buf, cap, "%s", ts_strerror(-EBADF));
+	else if (tp->error_icmp != NULL)
+		snprintf(buf, cap, "%s: %s from %s%s", icmp_error_word(tp->error),
+			 tp->error_icmp, trace_ip_str(tp->error_from, from),
+			 tp->error == -ECONNREFUSED
+				 ? ": nothing listens on that port" : "");
+	else if (tp->error == -ECONNREFUSED) /* the other cause: a RST */
+		snprintf(buf, cap, "connection refused (RST received): nothing "
+			 "listens on that port");
+	else
+		snprintf(buf, cap, "%s", ts_strerror(tp->error));
+	return buf;
 }

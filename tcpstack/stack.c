@@ -277,8 +277,8 @@ const char *ts_strerror(int err)
 		return "address not available: it is not this stack's address, "
 		       "or no ephemeral port is free";
 	case ECONNREFUSED:
-		return "connection refused (RST received): nothing listens on "
-		       "that port";
+		return "connection refused (RST or ICMP port unreachable "
+		       "received): nothing listens on that port";
 	case ECONNRESET:
 		return "connection reset by peer (RST received)";
 	case ETIMEDOUT:

@@ -95,5 +95,7 @@ void tcp_icmp_error(struct ts_stack *st, const struct icmp_msg *m)
 		return; /* soft error on a synchronized connection (RFC 1122 4.2.3.9) */
 	why = unreach_reason(m->code, &err);
 	trace_event(st, "icmp: %s for a connection in SYN_SENT: aborting", why);
+	tp->error_icmp = why;
+	tp->error_from = m->from;
 	tcp_drop(st, tp, err, why);
 }

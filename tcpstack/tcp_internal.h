@@ -347,6 +347,8 @@ struct tcb {
 	bool ev_queued;
 	struct tcb *ev_prev, *ev_next; /* stack's event list                   */
 	int error;                  /* pending -errno after TS_EV_ERROR        */
+	const char *error_icmp;     /* the ICMP error behind it, or NULL       */
+	uint32_t error_from;        /* ... and who sent that ICMP              */
 };
 
 /* Stack-wide TCP state, embedded in struct ts_stack. */

@@ -245,6 +245,14 @@ int ts_abort(struct ts_stack *st, int sock);
 /* Pending error of a socket (after TS_EV_ERROR), as -errno; 0 if none. */
 int ts_sock_error(const struct ts_stack *st, int sock);
 
+/* Message for that pending error: ts_strerror()'s, or, when an ICMP error
+ * ended the connection attempt, one naming it and its sender, e.g.
+ * "connection refused: ICMP port unreachable from 76.88.16.1: nothing
+ * listens on that port". Writes at most cap-1 bytes and a NUL into buf
+ * and returns buf ("success" when there is no error). */
+const char *ts_sock_strerror(const struct ts_stack *st, int sock, char *buf,
+			     size_t cap);
+
 /* Socket options. */
 enum ts_opt {
 	TS_OPT_REUSEADDR,      /* bool: bind over TIME_WAIT (RFC 6191 rules) */

@@ -296,10 +296,14 @@ static void check_closing(struct tsnc *t)
 
 static void conn_failed(struct tsnc *t, const char *what, int err)
 {
-	char a[32];
+	char a[32], msg[TSNC_ERRMSG_MAX];
 
+	/* The socket's own message names the cause (RST or ICMP) when the
+	 * connection failed; err when a call on it did. */
 	say("%s %s: %s", what, addr_str(&t->peer, a, sizeof(a)),
-	    ts_strerror(err));
+	    ts_sock_error(t->st, t->conn) != 0
+		    ? ts_sock_strerror(t->st, t->conn, msg, sizeof(msg))
+		    : ts_strerror(err));
 	t->rc = 1;
 	watch_stdin(t, false);
 	ts_close(t->st, t->conn);

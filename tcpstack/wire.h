@@ -119,6 +119,7 @@ struct icmp_msg {
 	/* For errors: the quoted IP header and first bytes of its payload. */
 	bool has_quote;
 	struct ip4_pkt quoted;   /* quoted.payload_len may be just 8 bytes */
+	uint32_t from;           /* sender (outer source), set by icmp_input */
 };
 
 /* Verifies the ICMP checksum over the whole message. */

@@ -70,10 +70,15 @@ START_TEST(test_icmp_unreachable_aborts_syn_sent)
 {
 	struct tcp_seg syn;
 	int s = connect_raw(&syn);
+	char msg[128];
 
 	icmp_unreach(TN_CLIENT, ICMP_CODE_PORT_UNREACH, syn.sport, 81, syn.seq, 0);
 	ck_assert_int_eq(tn_state(TN_CLIENT, s), TS_CLOSED);
 	ck_assert_int_eq(ts_sock_error(tn_st(TN_CLIENT), s), -ECONNREFUSED);
+	/* The message says ICMP and who sent it, not the RST wording. */
+	ck_assert_str_eq(ts_sock_strerror(tn_st(TN_CLIENT), s, msg, sizeof(msg)),
+			 "connection refused: ICMP port unreachable from "
+			 "76.88.16.1: nothing listens on that port");
 	tn_run(1000);
 	ck_assert(tn.node[TN_CLIENT].events[s] & TS_EV_ERROR);
 	tn_expect_line(TN_CLIENT, "icmp: ICMP port unreachable for a connection in SYN_SENT: aborting");

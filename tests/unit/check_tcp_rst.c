@@ -22,7 +22,7 @@
 START_TEST(test_connect_to_closed_port_refused)
 {
 	int s, err;
-	char b;
+	char b, msg[128];
 
 	tn_setup();
 	s = tn_connect(TN_CLIENT, TN_IP_SERVER, 9, 1038);
@@ -31,6 +31,10 @@ START_TEST(test_connect_to_closed_port_refused)
 	err = ts_sock_error(tn_st(TN_CLIENT), s);
 	ck_assert_int_eq(err, -ECONNREFUSED);
 	ck_assert_ptr_nonnull(strstr(ts_strerror(err), "connection refused"));
+	/* The socket's own message names the cause it saw: a RST. */
+	ck_assert_str_eq(ts_sock_strerror(tn_st(TN_CLIENT), s, msg, sizeof(msg)),
+			 "connection refused (RST received): nothing listens on "
+			 "that port");
 	ck_assert_uint_ne(tn.node[TN_CLIENT].events[s] & TS_EV_ERROR, 0);
 	ck_assert_uint_eq(tn.node[TN_CLIENT].events[s] & TS_EV_CONNECTED, 0);
 	tn_expect_line(TN_CLIENT, "SYN_SENT -> CLOSED (rcvd RST: connection refused)");
