@@ -141,8 +141,10 @@ static const struct cfg_key ftpd_keys[] = {
 	     "TIME_WAIT"),
 	WORD(trace, "off", trace_words, "trace lines: off, states, segments, all"),
 	TEXT(pcap, CFG_PATH, "", NULL, "write every frame to this pcap file"),
-	TEXT(state_dir, CFG_PATH, LOCALSTATEDIR "/lib/synfin", NULL,
-	     "where TIME_WAIT state is saved across restarts"),
+	TEXT(state_dir, CFG_PATH, "", NULL,
+	     "where TIME_WAIT state is saved across restarts (default: "
+	     LOCALSTATEDIR "/lib/synfin as root, else "
+	     "~/.local/state/synfin)"),
 
 	/* who may log in, and where */
 	BOOL(anonymous_enable, "yes", "allow anonymous logins (ftp, anonymous)"),

@@ -9,6 +9,7 @@
 #ifndef FTPD_SERVER_H
 #define FTPD_SERVER_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,6 +63,8 @@ struct ftpd_server {
 	struct ftpd_privs *privs;
 	struct ts_state *state;        /* the state directory's claim      */
 	int state_fd;                  /* ... its descriptor when chrooted */
+	/* state_dir, or the stack's default for this user when unset. */
+	char state_dir[PATH_MAX];
 	struct ftpd_auth *auth;
 	struct log *log, *xlog;        /* session log; xferlog or NULL       */
 	int listener;                  /* stack socket, -1 once closed       */

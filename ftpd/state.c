@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +51,42 @@ static int hand_over(int dfd, uid_t uid, gid_t gid)
 	return 0;
 }
 
+/* srv->state_dir: the configured state_dir, else the stack's default for
+ * the user ftpd starts as (root: LOCALSTATEDIR/lib/synfin; others:
+ * $XDG_STATE_HOME/synfin or ~/.local/state/synfin), so an unprivileged
+ * ftpd on a hub needs no writable system directory. */
+static int resolve_dir(struct ftpd_server *srv, char *err, size_t errlen)
+{
+	const char *dir = srv->gen->cfg.state_dir;
+	int rc = 0;
+
+	if (srv->state_dir[0] != '\0')
+		return 0;
+	if (dir && dir[0] != '\0') {
+		if ((size_t)snprintf(srv->state_dir, sizeof(srv->state_dir),
+				     "%s", dir) >= sizeof(srv->state_dir))
+			rc = -ENAMETOOLONG;
+	} else {
+		rc = ts_state_default_dir(srv->state_dir,
+					  sizeof(srv->state_dir));
+	}
+	if (rc != 0) {
+		srv->state_dir[0] = '\0';
+		snprintf(err, errlen, "no state directory: %s; set state_dir",
+			 strerror(-rc));
+	}
+	return rc;
+}
+
 int ftpd_state_prepare(struct ftpd_server *srv, bool keep_fd, uid_t uid,
 		       gid_t gid, char *err, size_t errlen)
 {
-	const char *dir = srv->gen->cfg.state_dir;
-	int fd, rc = ftpd_mkdir_p(dir, 0700);
+	const char *dir = srv->state_dir;
+	int fd, rc = resolve_dir(srv, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	rc = ftpd_mkdir_p(dir, 0700);
 
 	if (rc == 0) {
 		fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -75,7 +107,7 @@ int ftpd_state_prepare(struct ftpd_server *srv, bool keep_fd, uid_t uid,
 static void note(void *ctx, const char *line)
 {
 	struct ftpd_server *srv = ctx;
-	char out[1024];
+	char out[PATH_MAX + 1024];
 	const char *p = strstr(line, "./" STATE_PREFIX);
 
 	if (!p || srv->state_fd < 0) {
@@ -83,7 +115,7 @@ static void note(void *ctx, const char *line)
 		return;
 	}
 	snprintf(out, sizeof(out), "%.*s%s/%s", (int)(p - line), line,
-		 srv->gen->cfg.state_dir, p + 2);
+		 srv->state_dir, p + 2);
 	ftpd_server_line(srv, out);
 }
 
@@ -106,15 +138,18 @@ int ftpd_state_claim(struct ftpd_server *srv, char *err, size_t errlen)
 	struct ts_state_opts o;
 	int rc;
 
+	rc = resolve_dir(srv, err, errlen);
+	if (rc != 0)
+		return rc;
 	memset(&o, 0, sizeof(o));
-	o.dir = srv->state_fd >= 0 ? "." : c->state_dir;
+	o.dir = srv->state_fd >= 0 ? "." : srv->state_dir;
 	o.quiet_time = c->quiet_time;
 	o.quiet_off_hint = "set quiet_time=no";
 	o.note = note;
 	o.note_ctx = srv;
 	rc = enter(srv);
 	if (rc != 0) {
-		snprintf(err, errlen, "state directory %s: %s", c->state_dir,
+		snprintf(err, errlen, "state directory %s: %s", srv->state_dir,
 			 strerror(-rc));
 		return rc;
 	}
@@ -134,7 +169,7 @@ void ftpd_state_release(struct ftpd_server *srv)
 	rc = enter(srv);
 	if (rc != 0)
 		fprintf(stderr, "ftpd: warning: state directory %s: %s\n",
-			srv->gen->cfg.state_dir, strerror(-rc));
+			srv->state_dir, strerror(-rc));
 	/* Frees the claim even when it cannot save. */
 	rc = ts_state_end(srv->state, err, sizeof(err));
 	srv->state = NULL;

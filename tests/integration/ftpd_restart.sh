@@ -8,7 +8,9 @@
 #   4. after kill -9 the next start keeps quiet for MSL (the client's SYN
 #      must be retransmitted) and then serves;
 #   5. quiet_time=no skips that; a corrupt state file is reported and
-#      ignored, and as its TIME_WAIT state is lost, quiet time is kept.
+#      ignored, and as its TIME_WAIT state is lost, quiet time is kept;
+#   7. unprivileged and without state_dir, ftpd keeps its state in the
+#      user's own default directory.
 . "$top_srcdir/tests/lib.sh"
 
 need_built "$FTPD" "$FTP"
@@ -79,4 +81,28 @@ assert_grep "$T/run6.out" "quiet time: the saved TIME_WAIT state is unusable" \
 	"6: no quiet time although the saved state was lost"
 session s6
 bg_stop "$FTPD_PID" TERM
+
+# ---- 7. an unprivileged ftpd without state_dir ----------------------------------
+# Its state goes to the user's own default (~/.local/state/synfin), not to
+# a system directory it cannot write.
+U="$T/user"
+mkdir -p "$U/home" "$U/hub"
+chown -R nobody "$U"
+chmod 711 "$T"
+bg_start "$T/run7.out" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	env -u XDG_STATE_HOME HOME="$U/home" "$FTPD" -c "$top_srcdir/conf/ftpd.conf" \
+	-o "link=hub:$U/hub" -o "anon_root=$T/pub" -o msl=2 -o trace=states \
+	-o "log_file=$U/ftpd.log" -o xferlog_enable=no
+FTPD_PID=$BG_PID
+wait_until 20 grep -q "CLOSED -> LISTEN" "$T/run7.out"
+# The client runs as the same user: a hub directory is shared only with
+# its owner (and group).
+printf 'user anonymous test@\nls\nbye\n' |
+	setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$U/home" \
+		"$FTP" -n --link "hub:$U/hub" 76.88.16.16 >"$T/s7.ftp" 2>&1 ||
+	fail "7: the ftp session failed: $(tail -5 "$T/s7.ftp")"
+assert_grep "$T/s7.ftp" "seed.txt" "7: the listing did not arrive"
+bg_stop "$FTPD_PID" TERM || fail "7: ftpd did not stop cleanly"
+assert_grep "$T/run7.out" "saved [0-9]+ TIME_WAIT connections? to $U/home/.local/state/synfin/state-76.88.16.16.bin" \
+	"7: the state was not saved in the user's default state directory"
 log "TIME_WAIT, reuse_addr and quiet time behave as the seed describes"
