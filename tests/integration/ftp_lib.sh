@@ -10,7 +10,10 @@
 #                        on packet:$IF_CLI, with commands from stdin;
 #                        output in $T/NAME.out, exit status in FTP_RC
 #                        (bounded by FTP_TIMEOUT seconds);
-#   ftp_common_script    the scenario run against every server.
+#   ftp_common_script    the scenario run against every server (LOGIN:
+#                        the `user` line; USER_NAME and USER_PASS: the
+#                        same, for `quote USER` and `pass`);
+#   ftp_url_anon         ftp://host/path with no user: anonymous login.
 
 SRV_IP=76.88.16.16
 CLI_ADDR=76.88.16.104/24
@@ -60,7 +63,7 @@ listen=YES
 listen_address=$SRV_IP
 background=NO
 anonymous_enable=YES
-no_anon_password=YES
+no_anon_password=NO
 anon_root=$SRV_ROOT
 local_enable=NO
 write_enable=YES
@@ -129,14 +132,16 @@ PYEOF
 # to the login directory; LOGIN is the `user` line. SRV_ROOT is where the
 # server keeps REMOTE_DIR's files, to compare with.
 ftp_common_script() {
-	local mode
+	local mode how
 	ftp_make_files
 	for mode in passive active; do
 		log "$mode: login, ls, dir, cd, put, get, ascii, rename, ..."
 		rm -f "$L/back/"*
-		ftp_run "$mode" "$L" -n -v "$SRV_IP" <<EOF
+		# -p and -A choose the mode; -d shows what active mode sends.
+		how=(-p)
+		[ "$mode" = active ] && how=(-A -d)
+		ftp_run "$mode" "$L" -n -v "${how[@]}" "$SRV_IP" <<EOF
 $LOGIN
-$([ $mode = passive ] && echo "passive on" || echo active)
 ls
 dir
 cd $REMOTE_DIR
@@ -175,16 +180,195 @@ EOF
 		[ ! -e "$SRV_ROOT/$REMOTE_DIR/r2.$mode" ] || fail "delete did not delete"
 		[ ! -e "$SRV_ROOT/$REMOTE_DIR/newdir.$mode" ] || fail "rmdir did not remove"
 		assert_grep "$T/$mode.out" "^Connected to $SRV_IP"
+		assert_grep "$T/$mode.out" "^220[ -]" "the server's banner was not shown"
 		assert_grep "$T/$mode.out" "^big\.$mode	[A-Z][a-z][a-z] [A-Z][a-z][a-z] [ 0-9][0-9] " \
 			"modtime printed no date"
 		assert_grep "$T/$mode.out" "^211[- ]" "features printed no FEAT reply"
 		assert_no_grep "$T/$mode.out" "^ftp: "
 		ls "$L"/.*.part >/dev/null 2>&1 && fail "a .part file was left behind"
 	done
+	assert_grep "$T/active.out" "^---> (EPRT|PORT) " "-A sent no EPRT/PORT"
+	assert_no_grep "$T/active.out" "^---> (EPSV|PASV)" "-A used passive mode"
+	ftp_more_commands
+	ftp_conn_commands
+	ftp_exit_on_error
 	ftp_mget_mput
 	ftp_netrc
 	ftp_reget
 	ftp_abort
+}
+
+# ftp_reply_to NAME SENT CODES: in $T/NAME.out (a -d run) the first
+# reply after the first line "---> SENT..." has a code matching CODES
+# (an extended regex).
+ftp_reply_to() {
+	local code
+	code=$(ftp_code_after "$1" "$2")
+	echo "$code" | grep -Eqx "$3" ||
+		fail "$1: '$2' got reply '${code:-none}', not $3; see $T/$1.out"
+}
+
+# ftp_code_after NAME SENT: that reply's code (empty when none).
+ftp_code_after() {
+	awk -v sent="---> $2" '
+		found && /^[0-9][0-9][0-9][ -]/ { print substr($0, 1, 3); exit }
+		index($0, sent) == 1 { found = 1 }' "$T/$1.out"
+}
+
+# The commands the mode runs leave out: settings and their effect,
+# send/recv/append, mls, cdup, lpwd, hash, help, restart, !, macros.
+ftp_more_commands() {
+	local R="$SRV_ROOT/$REMOTE_DIR"
+	log "more commands: send, append, mls, hash, restart, !, macdef, ..."
+	rm -f "$L/back/"*
+	ftp_run more "$L" -n -v -d "$SRV_IP" <<CMDS
+$LOGIN
+cd $REMOTE_DIR
+cdup
+cd $REMOTE_DIR
+lpwd
+type ascii
+type
+type binary
+literal NOOP
+prompt off
+send text.txt sent.txt
+append text.txt app.txt
+append text.txt app.txt
+recv sent.txt back/recv.txt
+get app.txt back/app.txt
+mls big.passive text.txt back/mls.txt
+hash
+get big.passive back/hash
+hash off
+!head -c 100000 big >back/rest
+restart 100000
+get big.passive back/rest
+epsv off
+ls text.txt
+epsv on
+sendport
+sendport
+progress
+progress
+verbose
+verbose
+debug
+debug on
+help get
+? mput
+macdef m
+mkdir \$1
+rmdir \$1
+
+\$ m macro.dir
+!echo hi >bang.txt
+mdelete sent.txt app.txt
+quit
+CMDS
+	ftp_expect_ok more
+	ftp_reply_to more CDUP '2[0-9][0-9]'
+	assert_grep "$T/more.out" "^Local directory: $L\$" "lpwd"
+	assert_grep "$T/more.out" "^Using ascii mode to transfer files\.\$" "type"
+	ftp_reply_to more "TYPE I" 200
+	ftp_reply_to more NOOP 200
+	assert_grep "$T/more.out" "^Interactive mode off\.\$" "prompt off"
+	ftp_reply_to more "STOR sent.txt" '1[0-9][0-9]'
+	assert_same_file "$L/text.txt" "$L/back/recv.txt"
+	ftp_reply_to more "APPE app.txt" '1[0-9][0-9]'
+	cat "$L/text.txt" "$L/text.txt" >"$L/back/app.expected"
+	assert_same_file "$L/back/app.expected" "$L/back/app.txt"
+	assert_grep "$L/back/mls.txt" "big\.passive" "mls"
+	assert_grep "$L/back/mls.txt" "text\.txt" "mls of the second name"
+	assert_grep "$T/more.out" "^Hash mark printing on" "hash"
+	assert_grep "$T/more.out" "^#{64,}" "no # marks during a get with hash on"
+	assert_same_file "$L/big" "$L/back/hash"
+	ftp_reply_to more "REST 100000" 350
+	assert_same_file "$L/big" "$L/back/rest"
+	assert_grep "$T/more.out" "^Use of EPSV/EPRT off\.\$" "epsv off"
+	assert_grep "$T/more.out" "^---> PASV\$" "epsv off: PASV not sent"
+	assert_grep "$T/more.out" "^Use of PORT/EPRT cmds off\.\$" "sendport"
+	assert_grep "$T/more.out" "^Use of PORT/EPRT cmds on\.\$" "sendport"
+	assert_grep "$T/more.out" "^Progress bar off\.\$" "progress"
+	assert_grep "$T/more.out" "^Progress bar on\.\$" "progress"
+	assert_grep "$T/more.out" "^Verbose mode off\.\$" "verbose"
+	assert_grep "$T/more.out" "^Verbose mode on\.\$" "verbose"
+	assert_grep "$T/more.out" "^Debugging off \(debug=0\)\.\$" "debug"
+	assert_grep "$T/more.out" "^Debugging on" "debug on"
+	assert_grep "$T/more.out" "^get *	receive file\$" "help get"
+	assert_grep "$T/more.out" "^mput *	send multiple files\$" "? mput"
+	ftp_reply_to more "MKD macro.dir" 257
+	ftp_reply_to more "RMD macro.dir" 250
+	[ "$(cat "$L/bang.txt")" = hi ] || fail "! did not run the shell command"
+	[ ! -e "$R/sent.txt" ] && [ ! -e "$R/app.txt" ] ||
+		fail "mdelete left a file"
+	ftp_reply_to more QUIT 221
+}
+
+# open, close, disconnect, pass, account, mlsd, chmod, site, exit. The
+# server may refuse ACCT, MLSD and SITE (vsftpd: anonymous): the reply
+# is shown, and a SITE CHMOD it accepts must change the mode.
+ftp_conn_commands() {
+	log "open/close/disconnect, pass, account, mlsd, chmod, site, exit"
+	ftp_run conn "$L" -n -v -d <<CMDS
+open $SRV_IP
+$LOGIN
+close
+open $SRV_IP
+quote USER $USER_NAME
+pass $USER_PASS
+disconnect
+open $SRV_IP
+$LOGIN
+cd $REMOTE_DIR
+account x
+mlsd . back/mlsd.txt
+chmod 600 text.txt
+site HELP
+exit
+CMDS
+	[ "$FTP_RC" -le 1 ] || fail "ftp (conn) exited $FTP_RC; see $T/conn.out"
+	[ "$(grep -c "^Connected to $SRV_IP" "$T/conn.out")" = 3 ] ||
+		fail "open after close/disconnect did not connect"
+	[ "$(grep -c '^221 ' "$T/conn.out")" = 3 ] ||
+		fail "close, disconnect and exit: not three QUIT/221"
+	ftp_reply_to conn "USER $USER_NAME" 331
+	ftp_reply_to conn PASS 230
+	ftp_reply_to conn ACCT '202|230|5[0-9][0-9]'
+	ftp_reply_to conn MLSD '1[0-9][0-9]|50[0-2]'
+	if [ "$(ftp_code_after conn MLSD)" -lt 200 ]; then
+		assert_grep "$L/back/mlsd.txt" "type=file.*; big\.passive\$" "mlsd"
+	fi
+	ftp_reply_to conn "SITE CHMOD 600 text.txt" '200|5[0-9][0-9]'
+	if [ "$(ftp_code_after conn "SITE CHMOD")" = 200 ]; then
+		[ "$(stat -c %a "$SRV_ROOT/$REMOTE_DIR/text.txt")" = 600 ] ||
+			fail "chmod 600: 200, yet the mode is not 600"
+	fi
+	ftp_reply_to conn "SITE HELP" '214|550'
+}
+
+# -e: the first failing command ends the run, non-zero.
+ftp_exit_on_error() {
+	log "-e: exit on the first error"
+	ftp_run exiterr "$L" -e -n -v "$SRV_IP" <<CMDS
+$LOGIN
+get nofile back/nofile
+pwd
+CMDS
+	[ "$FTP_RC" != 0 ] && [ "$FTP_RC" -lt 128 ] ||
+		fail "-e: a failed get, yet ftp exited $FTP_RC"
+	assert_grep "$T/exiterr.out" "^550 " "-e: the failed get's reply"
+	assert_no_grep "$T/exiterr.out" "^257 " "-e: pwd ran after a failed get"
+}
+
+# ftp://host/path without a user: logs in as anonymous.
+ftp_url_anon() {
+	log "ftp:// auto-fetch with no user: anonymous"
+	mkdir -p "$L/url"
+	ftp_run urlanon "$L/url" -d "ftp://$SRV_IP/$REMOTE_DIR/text.txt" </dev/null
+	ftp_expect_ok urlanon
+	assert_grep "$T/urlanon.out" "^---> USER anonymous\$"
+	assert_same_file "$L/text.txt" "$L/url/text.txt"
 }
 
 # Ctrl-C (SIGINT) during a get in batch mode: IAC IP, IAC DM as urgent
@@ -228,7 +412,7 @@ EOF
 
 ftp_mget_mput() {
 	log "mput and mget of 50 files"
-	ftp_run many "$L/many" -n -i "$SRV_IP" <<EOF
+	ftp_run many "$L/many" -n -i -A -d "$SRV_IP" <<EOF
 $LOGIN
 binary
 cd $REMOTE_DIR
@@ -247,6 +431,8 @@ EOF
 		n=$((n + 1))
 	done
 	[ "$n" = 50 ] || fail "expected 50 files, found $n"
+	[ "$(grep -Ec '^---> (EPRT|PORT) ' "$T/many.out")" -ge 100 ] ||
+		fail "mput/mget in active mode: not one EPRT/PORT per file"
 }
 
 part_bigger_than() {

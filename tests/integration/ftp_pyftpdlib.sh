@@ -12,6 +12,8 @@ mkdir -p "$SRV_ROOT/pub"
 ftp_pyftpdlib_start "$SRV_ROOT" tester 'secret pw' -w
 
 LOGIN='user tester "secret pw"'
+USER_NAME=tester
+USER_PASS='"secret pw"'
 REMOTE_DIR=pub
 NETRC_LOGIN='login tester password "secret pw"'
 ftp_common_script

@@ -35,7 +35,10 @@ FTPD_PID=$BG_PID
 wait_until 10 bash -c "kill -0 $FTPD_PID && [ -n \"\$(ls -A '$HUB')\" ]"
 
 LOGIN="user anonymous guest@"
+USER_NAME=anonymous
+USER_PASS=guest@
 REMOTE_DIR=pub
 NETRC_LOGIN='login anonymous password guest@'
 ftp_common_script
+ftp_url_anon
 log "PASS"

@@ -14,7 +14,10 @@ ftp_net_setup
 ftp_vsftpd_start </dev/null
 
 LOGIN="user anonymous guest@"
+USER_NAME=anonymous
+USER_PASS=guest@
 REMOTE_DIR=pub
 NETRC_LOGIN='login anonymous password guest@'
 ftp_common_script
+ftp_url_anon
 log "PASS"
