@@ -1,7 +1,8 @@
 #!/bin/bash
 # ftp_pty.sh - synfin's ftp on a pseudo-terminal, as a person uses it:
 # the `Name (host:user):` and `Password:` prompts (no echo of the
-# password), tab completion of a command and of a remote file name, the
+# password), tab completion of a command and of a remote file name,
+# history (up-arrow repeats a line), a macdef typed at the prompt, the
 # progress bar during a larger get, and Ctrl-C during that get: ABOR, and
 # back at a usable `ftp>` prompt (a following ls works). The server is
 # pyftpdlib on Linux TCP in another namespace.
@@ -85,6 +86,27 @@ expect(r"ftp> ")
 send("size bigf\t")
 expect(r"ile\.bin")
 send("\r")
+expect(r"bigfile\.bin\s+8388608|213 8388608")
+expect(r"ftp> ")
+
+# History: up-arrow (ESC [ A) brings back the last line; Enter runs it.
+send("pwd\r")
+expect(r"257 ")
+expect(r"ftp> ")
+send("\x1b[A")
+expect(r"pwd")
+send("\r")
+expect(r"257 ")
+expect(r"ftp> ")
+
+# macdef typed at the prompt (body up to an empty line), then run with
+# an argument for $1.
+send("macdef sz\r")
+expect(r"Enter macro line by line")
+send("size $1\r")
+send("\r")
+expect(r"ftp> ")
+send("$ sz bigfile.bin\r")
 expect(r"bigfile\.bin\s+8388608|213 8388608")
 expect(r"ftp> ")
 
