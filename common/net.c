@@ -11,16 +11,12 @@
 #include "ftp_trace.h"
 #include "net.h"
 
-/* ARP probing (RFC 5227 in miniature): probes per address and the wait
- * for an answer after them. */
-#define NET_PROBES_PER_ADDR 2u
-#define NET_PROBE_WAIT_USEC 150000u
-
 struct net {
 	struct ts_ev *ev;
 	struct ts_state *state;
 	struct ftp_trace ftp_trace;
 	void (*line)(void *ctx, const char *line);
+	void (*warn)(void *ctx, const char *line);
 	void *line_ctx;
 	uint32_t addr;
 };
@@ -36,6 +32,13 @@ static void net_line(void *ctx, const char *line)
 	struct net *n = ctx;
 
 	n->line(n->line_ctx, line);
+}
+
+static void net_warn(void *ctx, const char *line)
+{
+	struct net *n = ctx;
+
+	n->warn(n->line_ctx, line);
 }
 
 int net_trace_mask(const char *word)
@@ -74,40 +77,15 @@ static struct ts_link *open_link(const struct net_opts *o, char *err,
 	return link;
 }
 
-/* Runs the loop briefly so ARP answers to our probes can arrive. */
-static void wait_briefly(struct event_base *base)
-{
-	struct timeval tv = { 0, NET_PROBE_WAIT_USEC };
-
-	event_base_loopexit(base, &tv);
-	event_base_dispatch(base);
-}
-
-/* Is another station answering for ip? The stack holds ip while it
- * probes, so an answer shows as an address conflict (duplicate-address
- * detection) as well as in the ARP cache. */
-static bool address_taken(struct net *n, struct event_base *base, uint32_t ip)
-{
-	struct ts_stack *st = ts_ev_stack(n->ev);
-	uint8_t mac[6];
-	unsigned before = ts_addr_conflicts(st, mac), i;
-
-	for (i = 0; i < NET_PROBES_PER_ADDR; i++)
-		ts_arp_probe(st, ip);
-	ts_ev_kick(n->ev);
-	wait_briefly(base);
-	return ts_arp_lookup(st, ip, mac) || ts_addr_conflicts(st, mac) != before;
-}
-
 /* Finds a free address at or after o->addr by probing and moves the stack
  * there; 0 if none. */
-static uint32_t probe_free_address(struct net *n, struct event_base *base,
-				   const struct net_opts *o)
+static uint32_t probe_free_address(struct net *n, const struct net_opts *o)
 {
 	uint32_t mask = o->prefix_len ? 0xffffffffu << (32 - o->prefix_len) : 0;
 	struct ts_stack *st = ts_ev_stack(n->ev);
 	uint32_t ip = o->addr;
 	char msg[128], a[16];
+	uint8_t mac[6];
 	unsigned t;
 
 	for (t = 0; t < o->probe_tries; t++, ip++) {
@@ -115,7 +93,9 @@ static uint32_t probe_free_address(struct net *n, struct event_base *base,
 			continue; /* network and broadcast addresses */
 		if (ts_set_address(st, ip, o->prefix_len) != 0)
 			return 0;
-		if (!address_taken(n, base, ip))
+		/* The stack holds ip while it probes: an answer shows as
+		 * an address conflict (duplicate-address detection). */
+		if (!ts_ev_address_taken(n->ev, ip, mac))
 			return ip;
 		snprintf(msg, sizeof(msg), "%s is in use by another station; "
 			 "trying the next address", ts_ipv4_str(ip, a));
@@ -140,6 +120,8 @@ static struct ts_ev *make_stack(struct event_base *base, struct ts_link *link,
 	cfg.trace = o->trace;
 	cfg.trace_line = net_line;
 	cfg.trace_ctx = n;
+	cfg.warn_line = net_warn;
+	cfg.warn_ctx = n;
 	ev = ts_ev_new(base, link, &cfg, &rc);
 	if (ev == NULL)
 		snprintf(err, errcap, "cannot start the TCP/IP stack: %s",
@@ -173,6 +155,7 @@ struct net *net_open(struct event_base *base, const struct net_opts *o,
 		return NULL;
 	}
 	n->line = o->line != NULL ? o->line : line_stderr;
+	n->warn = o->warn != NULL ? o->warn : n->line;
 	n->line_ctx = o->line_ctx;
 	n->addr = o->addr;
 	link = open_link(o, err, errcap);
@@ -194,7 +177,7 @@ struct net *net_open(struct event_base *base, const struct net_opts *o,
 		}
 	}
 	if (o->probe_tries > 0) {
-		n->addr = probe_free_address(n, base, o);
+		n->addr = probe_free_address(n, o);
 		if (n->addr == 0) {
 			snprintf(err, errcap,
 				 "no free address: %u addresses from the one "
@@ -202,6 +185,8 @@ struct net *net_open(struct event_base *base, const struct net_opts *o,
 				 "--address", o->probe_tries);
 			goto fail;
 		}
+	} else if (ts_ev_claim_address(n->ev, o->addr_fix, err, errcap) != 0) {
+		goto fail; /* another station holds it (RFC 5227) */
 	}
 	if (o->use_state && claim_state(n, o, err, errcap) != 0)
 		goto fail;

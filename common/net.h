@@ -34,11 +34,18 @@ struct net_opts {
 	bool quiet_time;
 	const char *quiet_off_hint; /* e.g. "set quiet_time=no" / "use -Q"  */
 	/* Client habit: when another station answers for addr, try the next
-	 * addresses of the subnet (ARP probe, RFC 5227) up to this many. */
+	 * addresses of the subnet (ARP probe, RFC 5227) up to this many.
+	 * 0: probe addr alone and fail when it is taken, with a message
+	 * ending in addr_fix (e.g. "choose another address="; NULL: "choose
+	 * another address") "or stop the other station". */
 	unsigned probe_tries;
+	const char *addr_fix;
 	uint16_t ftp_control_port; /* decode FTP on this port in the trace; 0: 21 */
 	/* Trace and informational lines (no trailing newline). NULL: stderr. */
 	void (*line)(void *ctx, const char *line);
+	/* Warnings (an address conflict after start-up), same ctx. NULL:
+	 * line. */
+	void (*warn)(void *ctx, const char *line);
 	void *line_ctx;
 };
 

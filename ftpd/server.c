@@ -49,6 +49,17 @@ void ftpd_server_line(void *ctx, const char *line)
 		log_msg(srv->log, LOG_LVL_INFO, "%s", line);
 }
 
+/* The stack's warnings (another station took our address): the log's
+ * warning level. */
+static void server_warn(void *ctx, const char *line)
+{
+	struct ftpd_server *srv = ctx;
+
+	fprintf(stderr, "ftpd: %s\n", line);
+	if (srv->log)
+		log_msg(srv->log, LOG_LVL_WARNING, "%s", line);
+}
+
 /* ---- start -------------------------------------------------------------------------- */
 
 static int open_logs(struct ftpd_server *srv, const struct ftpd_config *c,
@@ -106,7 +117,9 @@ static int open_net(struct ftpd_server *srv, const struct ftpd_config *c,
 	o.use_state = false;
 	o.ftp_control_port = (uint16_t)c->listen_port;
 	o.line = ftpd_server_line;
+	o.warn = server_warn;
 	o.line_ctx = srv;
+	o.addr_fix = "choose another address= in ftpd.conf";
 	srv->net = net_open(srv->base, &o, err, errlen);
 	if (!srv->net)
 		return -EINVAL;

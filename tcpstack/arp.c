@@ -5,6 +5,7 @@
  * and detection of another station claiming our address.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,6 +181,18 @@ static void arp_conflict(struct ts_stack *st, const struct arp_pkt *a)
 	CNT(st, ARP_CONFLICT);
 	trace_event(st, "arp: address conflict: %s is also claimed by %s",
 		    trace_ip_str(a->spa, ip), trace_mac_str(a->sha, m));
+	/* Before the announcement the caller is probing and reports the
+	 * conflict itself; after it, two stations answer for one address
+	 * and the owner must hear of it whatever the trace shows. */
+	if (st->arp.announced && st->cfg.warn_line != NULL) {
+		char line[TS_WARN_LINE_MAX];
+
+		snprintf(line, sizeof(line), "warning: address conflict: "
+			 "%s, our address, is also claimed by %s; connections "
+			 "to it may break: give one station another address",
+			 ip, m);
+		st->cfg.warn_line(st->cfg.warn_ctx, line);
+	}
 }
 
 /* RFC 826 "merge": refresh a mapping we hold; create one only for a
@@ -308,6 +321,7 @@ void ts_announce(struct ts_stack *st)
 	/* RFC 5227 ARP Announcement: a request with our address as both
 	 * sender and target, so every cache refreshes its entry. */
 	arp_send_request(st, st->cfg.addr, st->cfg.addr);
+	st->arp.announced = true;
 }
 
 void ts_arp_probe(struct ts_stack *st, uint32_t ip)

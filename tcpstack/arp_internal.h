@@ -33,6 +33,7 @@ struct arp_cache {
 	struct arp_entry entries[TS_ARP_CACHE_SIZE];
 	unsigned conflicts;
 	uint8_t conflict_mac[6];
+	bool announced;   /* ts_announce() ran: a conflict is now a warning */
 };
 
 #endif /* TS_ARP_INTERNAL_H */

@@ -198,6 +198,11 @@ int ts_set_address(struct ts_stack *st, uint32_t addr, uint8_t prefix_len)
 	return 0;
 }
 
+uint32_t ts_get_address(const struct ts_stack *st)
+{
+	return st->cfg.addr;
+}
+
 ts_time_t ts_now(const struct ts_stack *st)
 {
 	return st->cfg.clock(st->cfg.clock_ctx);

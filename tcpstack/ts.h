@@ -104,6 +104,11 @@ struct ts_stack_config {
 	unsigned trace;
 	void (*trace_line)(void *ctx, const char *line);
 	void *trace_ctx;
+	/* Warnings to log whatever the trace mask says (lines without
+	 * trailing newline), e.g. another station claiming our address
+	 * after ts_announce(). NULL: dropped. */
+	void (*warn_line)(void *ctx, const char *line);
+	void *warn_ctx;
 };
 
 /* Fills cfg with defaults (Ethernet, MTU 1500, no address). */
@@ -142,6 +147,8 @@ ts_time_t ts_now(const struct ts_stack *st);
  * no sockets yet (e.g. after probing found the configured one taken).
  * 0, or -EBUSY when sockets exist, -EINVAL for a bad prefix. */
 int ts_set_address(struct ts_stack *st, uint32_t addr, uint8_t prefix_len);
+/* The interface address (host order; 0: none). */
+uint32_t ts_get_address(const struct ts_stack *st);
 
 /* Run-time trace switches. */
 void ts_set_trace(struct ts_stack *st, unsigned mask);
@@ -164,7 +171,8 @@ bool ts_arp_lookup(const struct ts_stack *st, uint32_t ip, uint8_t mac[6]);
 
 /* Another station answered for, or announced, our own address: the count
  * of such conflicts and the last offender's MAC (duplicate-address
- * detection). The stack also emits a trace line and TS_C_ARP_CONFLICT. */
+ * detection). The stack also emits a trace line and TS_C_ARP_CONFLICT,
+ * and after ts_announce() a warning line (config.warn_line). */
 unsigned ts_addr_conflicts(const struct ts_stack *st, uint8_t mac[6]);
 
 /* Static ARP entry (never expires). 0 or -errno. */

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -271,4 +272,52 @@ struct event_base *ts_ev_base(const struct ts_ev *ev)
 void ts_ev_kick(struct ts_ev *ev)
 {
 	rearm(ev);
+}
+
+/* ---- duplicate-address detection ------------------------------------------ */
+
+/* Runs the loop for TS_DAD_WAIT_USEC so answers to probes can arrive. */
+static void wait_for_answers(struct ts_ev *ev)
+{
+	struct timeval tv;
+
+	set_timeval(&tv, TS_DAD_WAIT_USEC);
+	event_base_loopexit(ev->base, &tv);
+	event_base_dispatch(ev->base);
+}
+
+bool ts_ev_address_taken(struct ts_ev *ev, uint32_t ip, uint8_t mac[6])
+{
+	struct ts_link_info info;
+	unsigned before = ts_addr_conflicts(ev->st, NULL), i;
+
+	ts_link_get_info(ev->link, &info);
+	if (info.kind != TS_LINK_ETHERNET)
+		return false; /* no ARP: nobody can be asked */
+	for (i = 0; i < TS_DAD_PROBES; i++)
+		ts_arp_probe(ev->st, ip);
+	rearm(ev);
+	wait_for_answers(ev);
+	/* An answer for our own address is a conflict; for another one
+	 * (a caller probing before taking it) it lands in the cache. */
+	return ts_addr_conflicts(ev->st, mac) != before ||
+	       ts_arp_lookup(ev->st, ip, mac);
+}
+
+int ts_ev_claim_address(struct ts_ev *ev, const char *fix, char *err,
+			size_t errcap)
+{
+	struct ts_link_info info;
+	uint32_t ip = ts_get_address(ev->st);
+	uint8_t m[6];
+	char a[16];
+
+	if (!ts_ev_address_taken(ev, ip, m))
+		return 0;
+	ts_link_get_info(ev->link, &info);
+	snprintf(err, errcap, "address %s is already in use by "
+		 "%02x:%02x:%02x:%02x:%02x:%02x on %s; %s or stop the other "
+		 "station", ts_ipv4_str(ip, a), m[0], m[1], m[2], m[3], m[4],
+		 m[5], info.name, fix != NULL ? fix : "choose another address");
+	return -EADDRINUSE;
 }

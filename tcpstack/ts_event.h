@@ -52,6 +52,22 @@ ts_time_t ts_ev_clock(void *unused);
  * Stack callbacks and bufferevent operations do this themselves. */
 void ts_ev_kick(struct ts_ev *ev);
 
+/* Duplicate-address detection (RFC 5227 in miniature) for ip, which the
+ * stack should already hold as its address, so that an answer counts as a
+ * conflict: sends TS_DAD_PROBES ARP probes, runs the event base for
+ * TS_DAD_WAIT_USEC so that answers arrive, and returns true, with the MAC
+ * of the station that answered in mac, when another station holds ip.
+ * Links without ARP (TUN) return false at once. Call before ts_announce. */
+bool ts_ev_address_taken(struct ts_ev *ev, uint32_t ip, uint8_t mac[6]);
+
+/* Start-up check of the stack's own address with ts_ev_address_taken.
+ * 0 when it is free; -EADDRINUSE when another station holds it, with
+ * "address 76.88.16.16 is already in use by 02:00:00:00:00:10 on
+ * hub:/dir; FIX or stop the other station" in err, where fix is e.g.
+ * "choose another address=" (NULL: "choose another address"). */
+int ts_ev_claim_address(struct ts_ev *ev, const char *fix, char *err,
+			size_t errcap);
+
 /* Bufferevent for a connected (or connecting) stack socket.
  * options: BEV_OPT_CLOSE_ON_FREE closes the stack socket (orderly, with
  * ts_close) when the bufferevent is freed; without it the socket is left to

@@ -42,6 +42,12 @@
 #define TS_ARP_RETRY_INTERVAL (1ULL * TS_USEC_PER_SEC)
 #define TS_ARP_MAX_TRIES 3u        /* requests before queued packets drop  */
 #define TS_ARP_QUEUE_PER_ENTRY 16u /* packets held while resolving one IP */
+#define TS_WARN_LINE_MAX 256u      /* a warning line (config.warn_line)    */
+/* Duplicate-address detection before announcing (RFC 5227 in miniature,
+ * ts_ev_address_taken): probes sent, then the wait for an answer. Short,
+ * so start-up stays fast; a station on the same link answers in far less. */
+#define TS_DAD_PROBES 2u
+#define TS_DAD_WAIT_USEC (150ULL * TS_USEC_PER_MSEC)
 
 /* IPv4. */
 #define TS_IP_TTL 64u

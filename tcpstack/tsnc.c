@@ -398,6 +398,12 @@ static void trace_line(void *ctx, const char *line)
 	fprintf(stderr, "%s\n", line);
 }
 
+static void warn_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	say("%s", line);
+}
+
 static int bind_error(struct tsnc *t, const struct ts_addr *local, int err)
 {
 	char a[32], msg[256];
@@ -501,6 +507,7 @@ static int open_stack(struct tsnc *t)
 {
 	struct ts_link *link = open_link(&t->o);
 	struct ts_stack_config cfg;
+	char msg[TSNC_ERRMSG_MAX];
 	int err = 0, rc;
 
 	if (!link)
@@ -516,6 +523,7 @@ static int open_stack(struct tsnc *t)
 	cfg.fixed_isn = t->o.isn;
 	cfg.trace = t->o.trace;
 	cfg.trace_line = trace_line;
+	cfg.warn_line = warn_line;
 	t->ev = ts_ev_new(t->base, link, &cfg, &err); /* owns link now */
 	if (!t->ev) {
 		say("cannot start the stack: %s", ts_strerror(err));
@@ -524,6 +532,12 @@ static int open_stack(struct tsnc *t)
 	t->st = ts_ev_stack(t->ev);
 	if (t->o.pcap && (rc = ts_set_pcap(t->st, t->o.pcap)) < 0) {
 		say("--pcap %s: %s", t->o.pcap, strerror(-rc));
+		return -1;
+	}
+	/* Duplicate-address detection (RFC 5227) before the announcement. */
+	if (ts_ev_claim_address(t->ev, "choose another --address", msg,
+				sizeof(msg)) < 0) {
+		say("%s", msg);
 		return -1;
 	}
 	if (t->o.state_dir && open_state(t) < 0)

@@ -11,7 +11,7 @@
 #include "ts.h"
 
 #define TSNC_MSL_MAX_S 3600u
-#define TSNC_ERRMSG_MAX 160u /* a socket error message (ts_sock_strerror) */
+#define TSNC_ERRMSG_MAX 256u /* a socket error message (ts_sock_strerror) */
 
 struct tsnc_opts {
 	/* Link. */

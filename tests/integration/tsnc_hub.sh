@@ -7,6 +7,8 @@
 #   3. a third, promiscuous port (linkprobe sniff) sees the conversation:
 #      the handshake, both FINs and every payload byte;
 #   4. every hub port is gone after the processes end, also after SIGTERM.
+#   5. duplicate-address detection: a second station on 76.88.16.16 fails
+#      at start-up naming the address, the holder's MAC and the fix.
 . "$top_srcdir/tests/lib.sh"
 
 PROBE="$top_builddir/tests/integration/linkprobe"
@@ -81,3 +83,25 @@ wait_until 10 grep -q "listening on" "$T/srv3.err"
 bg_stop "$SRV_PID" TERM || true
 [ "$(ports)" = 0 ] || fail "SIGTERM left the hub port behind: $(ls "$HUB")"
 log "hub ports removed on exit and on SIGTERM"
+
+# --- 5. duplicate-address detection (RFC 5227) -------------------------------
+# A second station configured with an address the first holds probes it
+# before announcing it, and fails at once naming the address, the MAC
+# that holds it, the link and the fix; the first is not disturbed.
+bg_start "$T/dad1.err" "$TSNC" -l -d -v "${SRV[@]}" --mac 02:00:00:00:00:10 9004
+SRV_PID=$BG_PID
+wait_until 10 grep -q "listening on" "$T/dad1.err"
+rc=0
+t0=$(date +%s%N)
+timeout 20 "$TSNC" -l -d "${SRV[@]}" 9005 >/dev/null 2>"$T/dad2.err" || rc=$?
+t1=$(date +%s%N)
+[ "$rc" = 1 ] || fail "a second station on 76.88.16.16: exit $rc, expected 1 (see $T/dad2.err)"
+assert_grep "$T/dad2.err" \
+	"^tsnc: address 76\.88\.16\.16 is already in use by 02:00:00:00:00:10 on hub:$HUB; choose another --address or stop the other station$"
+[ $(((t1 - t0) / 1000000)) -lt 2000 ] ||
+	fail "duplicate-address detection took $(((t1 - t0) / 1000000)) ms"
+assert_no_grep "$T/dad1.err" "conflict" "a probe alone made the holder report a conflict"
+timeout 20 "$TSNC" "${CLI[@]}" 76.88.16.16 9004 </dev/null >/dev/null 2>"$T/dad3.err" ||
+	fail "the holder of 76.88.16.16 no longer answers (see $T/dad3.err)"
+bg_wait "$SRV_PID" 10 || fail "the holder failed (see $T/dad1.err)"
+log "duplicate address: $(cat "$T/dad2.err")"

@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,6 +218,40 @@ START_TEST(test_arp_conflict_counted_with_mac_and_trace_line)
 }
 END_TEST
 
+static char warned[TS_WARN_LINE_MAX];
+static unsigned nwarned;
+
+static void record_warning(void *ctx, const char *line)
+{
+	(void)ctx;
+	snprintf(warned, sizeof(warned), "%s", line);
+	nwarned++;
+}
+
+/* Before ts_announce the owner is probing (it reports a conflict itself);
+ * after it, another station claiming our address is a warning line
+ * whatever the trace mask. */
+START_TEST(test_arp_conflict_after_announce_is_a_warning)
+{
+	size_t n;
+
+	fx.st->cfg.warn_line = record_warning;
+	ts_set_trace(fx.st, 0);
+	peer_replies(FX_IP_US, mac_other); /* an answer to our probe */
+	ck_assert_uint_eq(ts_addr_conflicts(fx.st, NULL), 1);
+	ck_assert_uint_eq(nwarned, 0);
+	ts_announce(fx.st);
+	n = fx_arp_frame(buf, ARP_OP_REQUEST, mac_other, FX_IP_US, mac_zero, FX_IP_US);
+	fx_input(buf, n);
+	ck_assert_uint_eq(ts_addr_conflicts(fx.st, NULL), 2);
+	ck_assert_uint_eq(nwarned, 1);
+	ck_assert_str_eq(warned, "warning: address conflict: 76.88.16.16, our "
+			 "address, is also claimed by aa:bb:cc:dd:ee:01; "
+			 "connections to it may break: give one station another "
+			 "address");
+}
+END_TEST
+
 START_TEST(test_arp_probe_has_sender_zero_and_learns_answer)
 {
 	uint8_t mac[6];
@@ -307,6 +342,7 @@ int main(void)
 	tcase_add_test(tc, test_arp_entry_expires_after_ttl);
 	tcase_add_test(tc, test_arp_static_entry_used_never_expires_nor_overwritten);
 	tcase_add_test(tc, test_arp_conflict_counted_with_mac_and_trace_line);
+	tcase_add_test(tc, test_arp_conflict_after_announce_is_a_warning);
 	tcase_add_test(tc, test_arp_probe_has_sender_zero_and_learns_answer);
 	tcase_add_test(tc, test_arp_probe_for_our_address_answered_is_conflict);
 	tcase_add_test(tc, test_arp_probe_from_other_answered_to_its_mac);
