@@ -37,5 +37,6 @@
 #define TLS_LINGER_MAX_MS 30000u     /* ... and is freed after this      */
 #define TLS_LINGER_PEER_MS 2000u     /* after our FIN: wait for the      */
                                      /* peer's close_notify this long    */
+#define NET_ARP_MAX 16u              /* static ARP entries (arp=, --arp) */
 
 #endif /* COMMON_LIMITS_H */

@@ -129,6 +129,29 @@ static struct ts_ev *make_stack(struct event_base *base, struct ts_link *link,
 	return ev;
 }
 
+static int add_static_arp(struct ts_stack *st, const struct net_opts *o,
+			  char *err, size_t errcap)
+{
+	uint32_t ip;
+	uint8_t mac[6];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < o->narp && i < NET_ARP_MAX; i++) {
+		rc = ts_parse_arp(o->arp[i], &ip, mac);
+		if (rc == 0)
+			rc = ts_arp_add_static(st, ip, mac);
+		if (rc != 0) {
+			snprintf(err, errcap, "static ARP entry '%s': %s",
+				 o->arp[i], rc == -ENOSPC ? "the ARP cache is full"
+				 : "expected " TS_ARP_SPEC_HELP ", not a network "
+				   "or broadcast address");
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static int claim_state(struct net *n, const struct net_opts *o, char *err,
 		       size_t errcap)
 {
@@ -165,6 +188,8 @@ struct net *net_open(struct event_base *base, const struct net_opts *o,
 	if (n->ev == NULL)
 		goto fail; /* ts_ev_new frees the link on failure */
 	st = ts_ev_stack(n->ev);
+	if (add_static_arp(st, o, err, errcap) != 0)
+		goto fail;
 	ftp_trace_init(&n->ftp_trace, o->ftp_control_port);
 	ts_set_payload_decoder(st, ftp_trace_decode, &n->ftp_trace);
 	if (o->pcap != NULL && o->pcap[0] != '\0') {

@@ -14,6 +14,7 @@
 
 #include <event2/event.h>
 
+#include "common_limits.h"
 #include "ts.h"
 #include "ts_event.h"
 
@@ -25,6 +26,10 @@ struct net_opts {
 	bool mac_set;
 	uint8_t mac[6];
 	uint32_t mtu;            /* 0: the link's                           */
+	/* Static ARP entries, "A.B.C.D=MAC" or "A.B.C.D MAC" (ts_parse_arp);
+	 * borrowed. Bad ones fail net_open naming the entry. */
+	const char *arp[NET_ARP_MAX];
+	size_t narp;
 	uint32_t msl_ms;         /* 0: the stack's default                  */
 	unsigned trace;          /* TS_TRACE_* mask                         */
 	const char *pcap;        /* NULL or "": none                        */

@@ -22,11 +22,12 @@
 #define ANON_PASS "anonymous@" /* tnftp's default; no local name leaks */
 
 enum { OPT_LINK = 256, OPT_ADDRESS, OPT_PCAP, OPT_IMPAIR, OPT_TRUST_PASV,
-       OPT_CAFILE, OPT_HELP, OPT_VERSION };
+       OPT_CAFILE, OPT_HELP, OPT_VERSION, OPT_ARP };
 
 static const struct option long_opts[] = {
 	{ "link", required_argument, NULL, OPT_LINK },
 	{ "address", required_argument, NULL, OPT_ADDRESS },
+	{ "arp", required_argument, NULL, OPT_ARP },
 	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "impair", required_argument, NULL, OPT_IMPAIR },
 	{ "trust-pasv", no_argument, NULL, OPT_TRUST_PASV },
@@ -40,8 +41,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ftp [-Adeinptv] [-N netrc] [-q seconds] [--link SPEC]\n"
-		"           [--address A.B.C.D/PREFIX] [--pcap FILE] "
-		"[--impair SPEC]\n"
+		"           [--address A.B.C.D/PREFIX] [--arp IP=MAC]... "
+		"[--pcap FILE]\n"
+		"           [--impair SPEC]\n"
 		"           [--trust-pasv] [-z tls|noverify|cafile=FILE] "
 		"[--cafile FILE]\n"
 		"           [host [port]]\n"
@@ -101,6 +103,18 @@ static int take_opt(struct ftpc_opts *o, bool *trust, int c, const char *arg)
 		}
 		o->addr_given = true;
 		break;
+	case OPT_ARP: {
+		uint32_t ip;
+		uint8_t mac[6];
+
+		if (o->net.narp < NET_ARP_MAX && ts_parse_arp(arg, &ip, mac) == 0) {
+			o->net.arp[o->net.narp++] = arg;
+			break;
+		}
+		fprintf(stderr, "ftp: bad --arp '%s': give %s, at most %u "
+			"times\n", arg, TS_ARP_SPEC_HELP, NET_ARP_MAX);
+		return -1;
+	}
 	case OPT_HELP: usage(stdout); return 1;
 	case OPT_VERSION: printf("ftp (synfin) %s\n", PACKAGE_VERSION); return 1;
 	default: usage(stderr); return -1;

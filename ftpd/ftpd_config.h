@@ -55,6 +55,7 @@ struct ftpd_config {
 	struct cfg_cidr address;
 	uint32_t gateway;              /* 0: none                          */
 	struct cfg_mac mac;
+	struct cfg_list arp;           /* static ARP entries "IP MAC"       */
 	int64_t mtu;                   /* 0: the link's own                */
 	char *impair;                  /* "" or a ts_impair_parse spec     */
 	uint32_t listen_address;       /* 0: the stack's address           */

@@ -60,6 +60,18 @@ static int check_impair(const char *v, char *why, size_t len)
 	return ts_impair_parse(v, &spec, why, len) == 0 ? 0 : -EINVAL;
 }
 
+static int check_arp(const char *v, char *why, size_t len)
+{
+	uint32_t ip;
+	uint8_t mac[6];
+
+	if (v[0] == '\0' || ts_parse_arp(v, &ip, mac) == 0)
+		return 0;
+	snprintf(why, len, "expected A.B.C.D aa:bb:cc:dd:ee:ff, e.g. "
+		 "76.88.16.104 02:00:00:00:00:68 (a unicast MAC)");
+	return -EINVAL;
+}
+
 static int check_host(const char *v, char *why, size_t len)
 {
 	struct ftpd_vhost h;
@@ -126,6 +138,8 @@ static const struct cfg_key ftpd_keys[] = {
 	     "the stack's own IPv4 address and prefix"),
 	TEXT(gateway, CFG_IPV4, "", NULL, "router for other subnets (none)"),
 	TEXT(mac, CFG_MAC, "", NULL, "the stack's MAC address (the link's)"),
+	TEXT(arp, CFG_LIST, "", check_arp, "static ARP entry A.B.C.D MAC, "
+	     "never expires (repeatable; empty clears)"),
 	INT(mtu, 0, 0, FTPD_MTU_MAX, "link MTU; 0: the link's own"),
 	TEXT(impair, CFG_STRING, "", check_impair,
 	     "link impairment, e.g. loss=5%,delay=50ms,seed=7 (none)"),

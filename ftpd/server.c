@@ -107,6 +107,13 @@ static int open_net(struct ftpd_server *srv, const struct ftpd_config *c,
 	o.gateway = c->gateway;
 	o.mac_set = c->mac.set;
 	memcpy(o.mac, c->mac.b, sizeof(o.mac));
+	if (c->arp.n > NET_ARP_MAX) {
+		snprintf(err, errlen, "%zu arp= lines: at most %u", c->arp.n,
+			 NET_ARP_MAX);
+		return -EINVAL;
+	}
+	for (o.narp = 0; o.narp < c->arp.n; o.narp++)
+		o.arp[o.narp] = c->arp.items[o.narp];
 	o.mtu = (uint32_t)c->mtu;
 	o.msl_ms = (uint32_t)c->msl_ms;
 	o.trace = trace_mask(c->trace);

@@ -117,6 +117,32 @@ int ts_parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
+int ts_parse_arp(const char *s, uint32_t *ip, uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+	uint32_t a;
+	uint8_t m[6];
+
+	if (!s || parse_quad(&s, &a) < 0)
+		return -EINVAL;
+	if (*s == '=')
+		s++;
+	else if (*s == ' ' || *s == '\t')
+		while (*s == ' ' || *s == '\t')
+			s++;
+	else
+		return -EINVAL;
+	if (ts_parse_mac(s, m) < 0)
+		return -EINVAL;
+	/* SECURITY: a multicast or zero MAC would send our unicast traffic
+	 * to every station; 0.0.0.0 and the broadcast address have none. */
+	if (a == 0 || a == 0xffffffffu || (m[0] & 1u) || !memcmp(m, zero, 6))
+		return -EINVAL;
+	*ip = a;
+	memcpy(mac, m, 6);
+	return 0;
+}
+
 const char *ts_ipv4_str(uint32_t addr, char *buf)
 {
 	snprintf(buf, 16, "%u.%u.%u.%u", addr >> 24, (addr >> 16) & 0xff,

@@ -120,6 +120,12 @@ int ts_parse_cidr(const char *s, uint32_t *addr, uint8_t *prefix_len);
 int ts_parse_ipv4(const char *s, uint32_t *addr);
 /* Parses "aa:bb:cc:dd:ee:ff". 0 or -EINVAL. */
 int ts_parse_mac(const char *s, uint8_t mac[6]);
+/* Parses a static ARP entry, "A.B.C.D=aa:bb:cc:dd:ee:ff" or the same with
+ * blanks instead of '=', into a host-order address and a MAC. 0, or
+ * -EINVAL (also for address 0 or 255.255.255.255, and for a multicast,
+ * broadcast or zero MAC). */
+#define TS_ARP_SPEC_HELP "A.B.C.D=aa:bb:cc:dd:ee:ff (a unicast MAC)"
+int ts_parse_arp(const char *s, uint32_t *ip, uint8_t mac[6]);
 /* Formats host-order addr as dotted quad into buf (>= 16 bytes). */
 const char *ts_ipv4_str(uint32_t addr, char *buf);
 

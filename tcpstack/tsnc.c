@@ -503,6 +503,22 @@ static int open_state(struct tsnc *t)
 	return 0;
 }
 
+/* --arp entries; the parser already refused what no station can have. */
+static int add_static_arp(struct tsnc *t)
+{
+	char a[16];
+	unsigned i;
+
+	for (i = 0; i < t->o.narp; i++)
+		if (ts_arp_add_static(t->st, t->o.arp_ip[i], t->o.arp_mac[i]) < 0) {
+			say("--arp %s: not a station's address on this "
+			    "subnet (network or broadcast)",
+			    ts_ipv4_str(t->o.arp_ip[i], a));
+			return -1;
+		}
+	return 0;
+}
+
 static int open_stack(struct tsnc *t)
 {
 	struct ts_link *link = open_link(&t->o);
@@ -530,6 +546,8 @@ static int open_stack(struct tsnc *t)
 		return -1;
 	}
 	t->st = ts_ev_stack(t->ev);
+	if (add_static_arp(t) < 0)
+		return -1;
 	if (t->o.pcap && (rc = ts_set_pcap(t->st, t->o.pcap)) < 0) {
 		say("--pcap %s: %s", t->o.pcap, strerror(-rc));
 		return -1;

@@ -11,6 +11,7 @@
 #include "ts.h"
 
 #define TSNC_MSL_MAX_S 3600u
+#define TSNC_ARP_MAX 16u     /* --arp entries */
 #define TSNC_ERRMSG_MAX 256u /* a socket error message (ts_sock_strerror) */
 
 struct tsnc_opts {
@@ -26,6 +27,9 @@ struct tsnc_opts {
 	uint32_t addr;          /* host order                           */
 	uint8_t prefix_len;
 	uint32_t gateway;
+	unsigned narp;          /* --arp: static ARP entries            */
+	uint32_t arp_ip[TSNC_ARP_MAX];
+	uint8_t arp_mac[TSNC_ARP_MAX][6];
 	uint32_t msl_s;         /* 0: the stack's default               */
 	uint32_t sndbuf, rcvbuf;/* 0: the stack's default               */
 	bool isn_set;

@@ -18,7 +18,7 @@
 
 enum opt_kind {
 	K_STR, K_FLAG, K_U32, K_U16, K_CIDR, K_IPV4, K_MAC, K_YESNO, K_TRACE,
-	K_CC, K_IMPAIR, K_ISN, K_HELP
+	K_CC, K_IMPAIR, K_ISN, K_ARP, K_HELP
 };
 
 struct opt_def {
@@ -45,6 +45,8 @@ static const struct opt_def opt_defs[] = {
 	  "this stack's address (required), e.g. 76.88.16.104/24" },
 	{ "gateway", 0, K_IPV4, F(gateway), 0, 0, "A.B.C.D",
 	  "next hop for destinations off the subnet" },
+	{ "arp", 0, K_ARP, 0, 0, 0, "IP=MAC",
+	  "static ARP entry, never expires (repeatable)" },
 	{ "mac", 0, K_MAC, F(mac), 0, 0, "MAC",
 	  "Ethernet address (default: generated, or the interface's)" },
 	{ "mtu", 0, K_U32, F(mtu), TS_MTU_MIN, TS_MTU_MAX, "BYTES",
@@ -165,6 +167,15 @@ static int set_opt(struct tsnc_opts *o, const struct opt_def *d, const char *v)
 		break;
 	case K_IPV4: rc = ts_parse_ipv4(v, FIELD(o, d, uint32_t)); break;
 	case K_MAC: rc = ts_parse_mac(v, o->mac); o->mac_set = rc == 0; break;
+	case K_ARP:
+		if (o->narp >= TSNC_ARP_MAX) {
+			fprintf(stderr, "tsnc: --arp %s: at most %u entries\n",
+				v, TSNC_ARP_MAX);
+			return -1;
+		}
+		rc = ts_parse_arp(v, &o->arp_ip[o->narp], o->arp_mac[o->narp]);
+		o->narp += rc == 0;
+		break;
 	case K_ISN:
 		rc = parse_u32(v, 0, UINT32_MAX, &o->isn);
 		o->isn_set = rc == 0;

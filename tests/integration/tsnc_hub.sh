@@ -8,7 +8,9 @@
 #      the handshake, both FINs and every payload byte;
 #   4. every hub port is gone after the processes end, also after SIGTERM.
 #   5. duplicate-address detection: a second station on 76.88.16.16 fails
-#      at start-up naming the address, the holder's MAC and the fix.
+#      at start-up naming the address, the holder's MAC and the fix;
+#   6. a static ARP entry (--arp): the client sends no ARP request for the
+#      server (it does without one); a multicast MAC is refused.
 . "$top_srcdir/tests/lib.sh"
 
 PROBE="$top_builddir/tests/integration/linkprobe"
@@ -105,3 +107,45 @@ timeout 20 "$TSNC" "${CLI[@]}" 76.88.16.16 9004 </dev/null >/dev/null 2>"$T/dad3
 	fail "the holder of 76.88.16.16 no longer answers (see $T/dad3.err)"
 bg_wait "$SRV_PID" 10 || fail "the holder failed (see $T/dad1.err)"
 log "duplicate address: $(cat "$T/dad2.err")"
+
+# --- 6. a static ARP entry (--arp): no ARP request for that address ----------
+# arp_requests PCAP SENDER TARGET: ARP requests SENDER -> who-has TARGET.
+arp_requests() {
+	"$PY3" - "$@" <<'PY'
+import socket, struct, sys
+data = open(sys.argv[1], 'rb').read()
+spa, tpa = socket.inet_aton(sys.argv[2]), socket.inet_aton(sys.argv[3])
+off, n = 24, 0
+while off + 16 <= len(data):
+    incl = struct.unpack('<I', data[off + 8:off + 12])[0]
+    f = data[off + 16:off + 16 + incl]
+    off += 16 + incl
+    if (len(f) >= 42 and f[12:14] == b'\x08\x06' and f[20:22] == b'\x00\x01'
+            and f[28:32] == spa and f[38:42] == tpa):
+        n += 1
+print(n)
+PY
+}
+for arp in "" "--arp 76.88.16.16=02:00:00:00:00:10"; do
+	bg_start "$T/arpsrv.err" "$TSNC" -l -d -v "${SRV[@]}" --mac 02:00:00:00:00:10 9006
+	SRV_PID=$BG_PID
+	wait_until 10 grep -q "listening on" "$T/arpsrv.err"
+	rm -f "$T/arp.pcap"
+	# shellcheck disable=SC2086 # $arp is empty or two words
+	echo hello | timeout 20 "$TSNC" "${CLI[@]}" $arp --pcap "$T/arp.pcap" \
+		76.88.16.16 9006 >/dev/null 2>"$T/arpcli.err" ||
+		fail "connect ${arp:-without --arp} failed (see $T/arpcli.err)"
+	bg_wait "$SRV_PID" 10 || fail "server failed (see $T/arpsrv.err)"
+	n=$(arp_requests "$T/arp.pcap" 76.88.16.104 76.88.16.16)
+	if [ -z "$arp" ]; then
+		[ "$n" -ge 1 ] || fail "without --arp the client sent $n ARP requests for 76.88.16.16"
+	else
+		[ "$n" = 0 ] || fail "with $arp the client still sent $n ARP requests for 76.88.16.16"
+	fi
+	log "${arp:-no --arp}: $n ARP requests for 76.88.16.16"
+done
+rc=0
+"$TSNC" "${CLI[@]}" --arp 76.88.16.16=01:00:5e:00:00:01 76.88.16.16 9 \
+	</dev/null 2>"$T/arpbad.err" || rc=$?
+[ "$rc" = 1 ] || fail "--arp with a multicast MAC: exit $rc, expected 1"
+assert_grep "$T/arpbad.err" "^tsnc: --arp 76\.88\.16\.16=01:00:5e:00:00:01: invalid value"

@@ -131,6 +131,39 @@ START_TEST(test_overrides_apply_after_the_file_in_order)
 }
 END_TEST
 
+/* arp= repeats, in either form; a bad entry names file and line. */
+START_TEST(test_arp_entries_listed_and_checked)
+{
+	char path[] = "/tmp/check_ftpd_config.XXXXXX", want[256];
+	FILE *f;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs("arp = 76.88.16.104 02:00:00:00:00:68\n"
+	      "arp = 76.88.16.105=02:00:00:00:00:69\n", f);
+	fclose(f);
+	ck_assert_int_eq(ftpd_config_load(&c, path, NULL, 0, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.arp.n, 2);
+	ck_assert_str_eq(c.arp.items[0], "76.88.16.104 02:00:00:00:00:68");
+	ck_assert_str_eq(c.arp.items[1], "76.88.16.105=02:00:00:00:00:69");
+	ftpd_config_free(&c);
+	setup();
+	f = fopen(path, "a");
+	fputs("arp = 76.88.16.106 ff:ff:ff:ff:ff:ff\n", f);
+	fclose(f);
+	ck_assert_int_eq(ftpd_config_load(&c, path, NULL, 0, err, sizeof(err)),
+			 -EINVAL);
+	unlink(path);
+	snprintf(want, sizeof(want), "%s:3: bad value", path);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "got: %s", err);
+	ck_assert_ptr_nonnull(strstr(err, "expected A.B.C.D aa:bb:cc:dd:ee:ff"));
+	ck_assert_int_eq(set("arp=76.88.16.104"), -EINVAL);
+	ck_assert_int_eq(set("arp=0.0.0.0=02:00:00:00:00:68"), -EINVAL);
+	ck_assert_int_eq(set("arp=76.88.16.104=01:00:5e:00:00:01"), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_rules_between_keys_name_values_and_fix)
 {
 	ck_assert_int_eq(set("max_clients=10"), -EINVAL);
@@ -318,6 +351,7 @@ static Suite *ftpd_config_suite(void)
 	tcase_add_test(tc, test_sample_config_passes_the_check);
 	tcase_add_test(tc, test_every_key_is_documented_in_the_man_page);
 	tcase_add_test(tc, test_overrides_apply_after_the_file_in_order);
+	tcase_add_test(tc, test_arp_entries_listed_and_checked);
 	tcase_add_test(tc, test_rules_between_keys_name_values_and_fix);
 	tcase_add_test(tc, test_network_rules);
 	tcase_add_test(tc, test_link_values);

@@ -542,6 +542,37 @@ START_TEST(test_parse_mac_needs_six_colon_separated_pairs)
 }
 END_TEST
 
+/* Static ARP entries as ftpd.conf's arp= and --arp give them. */
+START_TEST(test_parse_arp_entry)
+{
+	static const uint8_t want[6] = { 0x02, 0, 0, 0, 0, 0x68 };
+	uint32_t ip = 0;
+	uint8_t m[6];
+
+	ck_assert_int_eq(ts_parse_arp("76.88.16.104=02:00:00:00:00:68", &ip, m), 0);
+	ck_assert_uint_eq(ip, 0x4c581068u);
+	ck_assert_mem_eq(m, want, 6);
+	memset(m, 0, 6);
+	ck_assert_int_eq(ts_parse_arp("76.88.16.104 \t02:00:00:00:00:68", &ip, m), 0);
+	ck_assert_mem_eq(m, want, 6);
+	/* Malformed. */
+	ck_assert_int_eq(ts_parse_arp("", &ip, m), -EINVAL);
+	ck_assert_int_eq(ts_parse_arp("76.88.16.104", &ip, m), -EINVAL);
+	ck_assert_int_eq(ts_parse_arp("76.88.16.104=", &ip, m), -EINVAL);
+	ck_assert_int_eq(ts_parse_arp("76.88.16.104:02:00:00:00:00:68", &ip, m), -EINVAL);
+	ck_assert_int_eq(ts_parse_arp("76.88.16=02:00:00:00:00:68", &ip, m), -EINVAL);
+	ck_assert_int_eq(ts_parse_arp("76.88.16.104=02:00:00:00:00", &ip, m), -EINVAL);
+	ck_assert_int_eq(ts_parse_arp("76.88.16.104=02:00:00:00:00:68 x", &ip, m), -EINVAL);
+	/* Parsed, but no station can have them. */
+	ck_assert_int_eq(ts_parse_arp("0.0.0.0=02:00:00:00:00:68", &ip, m), -EINVAL);
+	ck_assert_int_eq(ts_parse_arp("255.255.255.255=02:00:00:00:00:68", &ip, m), -EINVAL);
+	ck_assert_int_eq(ts_parse_arp("76.88.16.104=ff:ff:ff:ff:ff:ff", &ip, m), -EINVAL);
+	ck_assert_int_eq(ts_parse_arp("76.88.16.104=01:00:5e:00:00:01", &ip, m), -EINVAL);
+	ck_assert_int_eq(ts_parse_arp("76.88.16.104=00:00:00:00:00:00", &ip, m), -EINVAL);
+	ck_assert_uint_eq(ip, 0x4c581068u); /* untouched by the failures */
+}
+END_TEST
+
 START_TEST(test_ipv4_str_round_trips)
 {
 	char buf[16];
@@ -609,6 +640,7 @@ int main(void)
 	tcase_add_test(addr, test_parse_ipv4_accepts_dotted_quads_only);
 	tcase_add_test(addr, test_parse_cidr_defaults_to_24);
 	tcase_add_test(addr, test_parse_mac_needs_six_colon_separated_pairs);
+	tcase_add_test(addr, test_parse_arp_entry);
 	tcase_add_test(addr, test_ipv4_str_round_trips);
 	tcase_add_test(addr, test_hub_default_dir_follows_environment);
 	suite_add_tcase(s, addr);
