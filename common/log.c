@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,10 +40,13 @@ const char *log_level_name(enum log_level level)
 	return level_names[level];
 }
 
-static int open_file(const char *path, int *fd, char *err, size_t errlen)
+/* Opens path for appending; with dirfd != AT_FDCWD, name (its last
+ * component) relative to dirfd. */
+static int open_file_at(int dirfd, const char *name, const char *path,
+			int *fd, char *err, size_t errlen)
 {
-	*fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-		   O_NOCTTY | O_NOFOLLOW, LOG_FILE_MODE);
+	*fd = openat(dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+		     O_NOCTTY | O_NOFOLLOW, LOG_FILE_MODE);
 	if (*fd >= 0)
 		return 0;
 	int e = errno;
@@ -54,6 +58,11 @@ static int open_file(const char *path, int *fd, char *err, size_t errlen)
 		 e == ELOOP ? " (it is a symbolic link; give the real path)" :
 		 "");
 	return -e;
+}
+
+static int open_file(const char *path, int *fd, char *err, size_t errlen)
+{
+	return open_file_at(AT_FDCWD, path, path, fd, err, errlen);
 }
 
 struct log *log_open(const struct log_options *opt, char *err, size_t errlen)
@@ -96,18 +105,45 @@ struct log *log_open(const struct log_options *opt, char *err, size_t errlen)
 	return lg;
 }
 
-int log_reopen(struct log *lg, char *err, size_t errlen)
+/* Reopens lg's file as name relative to dirfd. A path that still names
+ * the open file (not rotated) keeps it: a daemon that dropped its
+ * privileges may no longer be allowed to open it again. */
+static int reopen_at(struct log *lg, int dirfd, const char *name, char *err,
+		     size_t errlen)
 {
+	struct stat now, open_file_st;
 	int fd, rc;
 
 	if (lg->target != LOG_TARGET_FILE)
 		return 0;
-	rc = open_file(lg->path, &fd, err, errlen);
+	if (fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    fstat(lg->fd, &open_file_st) == 0 &&
+	    now.st_dev == open_file_st.st_dev &&
+	    now.st_ino == open_file_st.st_ino)
+		return 0;
+	rc = open_file_at(dirfd, name, lg->path, &fd, err, errlen);
 	if (rc != 0)
 		return rc;
 	close(lg->fd);
 	lg->fd = fd;
 	return 0;
+}
+
+int log_reopen(struct log *lg, char *err, size_t errlen)
+{
+	return reopen_at(lg, AT_FDCWD, lg->path, err, errlen);
+}
+
+int log_reopen_at(struct log *lg, int dirfd, char *err, size_t errlen)
+{
+	const char *slash = lg->path ? strrchr(lg->path, '/') : NULL;
+
+	return reopen_at(lg, dirfd, slash ? slash + 1 : lg->path, err, errlen);
+}
+
+const char *log_path(const struct log *lg)
+{
+	return lg->target == LOG_TARGET_FILE ? lg->path : NULL;
 }
 
 void log_close(struct log *lg)

@@ -80,8 +80,18 @@ struct log *log_open(const struct log_options *opt, char *err, size_t errlen);
 
 /* Reopens a file log at the same path (after log rotation, on SIGHUP).
  * On failure the old file stays in use and err says why. 0 or -errno.
- * Does nothing for stderr and syslog. */
+ * Does nothing for stderr and syslog, nor when the path still names the
+ * open file (nothing was rotated). */
 int log_reopen(struct log *lg, char *err, size_t errlen);
+
+/* As log_reopen, but opens the file's last path component relative to
+ * dirfd, a descriptor of its directory (one kept from before a chroot,
+ * when the path no longer leads there). The file is opened with
+ * O_NOFOLLOW and created 0640 when missing. 0 or -errno (err set). */
+int log_reopen_at(struct log *lg, int dirfd, char *err, size_t errlen);
+
+/* The path of a file log (owned by lg), or NULL for stderr and syslog. */
+const char *log_path(const struct log *lg);
 
 /* Closes the log; NULL is fine. */
 void log_close(struct log *lg);

@@ -18,8 +18,9 @@
 #include "file_read.h"
 #include "privs.h"
 
-/* Directories kept: the configuration's and the users file's. */
-#define PRIVS_DIRS_MAX 8
+/* Directories kept: the configuration's, the users file's, the TLS
+ * files' and the logs'. */
+#define PRIVS_DIRS_MAX 12
 
 struct kept_dir {
 	char *path;   /* the directory, as derived from the file's path */
@@ -98,29 +99,35 @@ int ftpd_privs_keep_dir(struct ftpd_privs *p, const char *path, char *err,
 	return 0;
 }
 
+int ftpd_privs_dir_fd(const struct ftpd_privs *p, const char *path)
+{
+	const struct kept_dir *d;
+	char *dir = dir_of(path);
+
+	d = dir ? find_dir(p, dir) : NULL;
+	free(dir);
+	return d ? d->fd : -ENOENT;
+}
+
 int ftpd_privs_read(const struct ftpd_privs *p, const char *what,
 		    const char *path, size_t max, mode_t refuse_mode,
 		    char **buf, size_t *len, char *err, size_t errlen)
 {
-	const struct kept_dir *d;
 	const char *base = strrchr(path, '/');
-	char *dir;
-	int rc;
+	int dfd, rc;
 
 	if (!p->chrooted)
 		return file_read_all(what, path, max, refuse_mode, buf, len,
 				     err, errlen);
-	dir = dir_of(path);
-	d = dir ? find_dir(p, dir) : NULL;
-	free(dir);
-	if (!d) {
+	dfd = ftpd_privs_dir_fd(p, path);
+	if (dfd < 0) {
 		snprintf(err, errlen, "%s %s: its directory was not open when "
 			 "ftpd chrooted; restart ftpd to use it", what, path);
 		return -ENOENT;
 	}
 	/* SECURITY: the working directory leaves the chroot only for this
 	 * one read, through a descriptor opened before it. */
-	if (fchdir(d->fd) != 0) {
+	if (fchdir(dfd) != 0) {
 		rc = -errno;
 		snprintf(err, errlen, "%s %s: %s", what, path, strerror(-rc));
 		return rc;

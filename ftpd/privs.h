@@ -10,7 +10,8 @@
  * Files read again later (the configuration and the users file, on
  * SIGHUP) are reached after the chroot through descriptors of their
  * directories, kept from before it (ftpd_privs_keep_dir /
- * ftpd_privs_read).
+ * ftpd_privs_read); so are the log files reopened on SIGHUP
+ * (ftpd_privs_dir_fd).
  */
 #ifndef FTPD_PRIVS_H
 #define FTPD_PRIVS_H
@@ -30,6 +31,10 @@ void ftpd_privs_free(struct ftpd_privs *p);
  * current directory) reachable after the chroot. 0 or -errno (err set). */
 int ftpd_privs_keep_dir(struct ftpd_privs *p, const char *path, char *err,
 			size_t errlen);
+
+/* The descriptor (O_PATH, owned by p) of the kept directory of the file
+ * at path, or -ENOENT when it was not kept. */
+int ftpd_privs_dir_fd(const struct ftpd_privs *p, const char *path);
 
 /* The account to become: nopriv_user's uid and gid. 0, or -EINVAL when
  * it does not exist or is root (err says so). */

@@ -87,6 +87,19 @@ static int open_logs(struct ftpd_server *srv, const struct ftpd_config *c,
 	return srv->xlog ? 0 : -EINVAL;
 }
 
+/* The logs' directories stay reachable after the chroot, for SIGHUP's
+ * reopen (server_ctl.c). */
+static int keep_log_dirs(struct ftpd_server *srv, char *err, size_t errlen)
+{
+	const char *p = log_path(srv->log);
+	int rc = p ? ftpd_privs_keep_dir(srv->privs, p, err, errlen) : 0;
+
+	p = srv->xlog ? log_path(srv->xlog) : NULL;
+	if (rc == 0 && p)
+		rc = ftpd_privs_keep_dir(srv->privs, p, err, errlen);
+	return rc;
+}
+
 static unsigned trace_mask(int mode)
 {
 	static const char *const words[] = { "off", "states", "segments", "all" };
@@ -255,6 +268,8 @@ static int start_privileged(struct ftpd_server *srv, struct ftpd_config *c,
 {
 	int rc = open_logs(srv, c, err, errlen);
 
+	if (rc == 0)
+		rc = keep_log_dirs(srv, err, errlen);
 	if (rc == 0)
 		rc = open_net(srv, c, err, errlen);
 	if (rc == 0 && srv->paths.conf)

@@ -75,25 +75,46 @@ static int load_config(struct ftpd_server *srv, struct ftpd_config *c,
 	return rc;
 }
 
+/*
+ * Reopens one log at its path; after the chroot through the descriptor
+ * of its directory kept from before it (privs.h).
+ *
+ * SECURITY: the chroot and the switch to nopriv_user are for good and no
+ * privileged process stays behind, so the file is opened as nopriv_user:
+ * it can create or open only what that account may (the directory must
+ * be writable by it, or the rotation creates the new file for it). The
+ * open is one name relative to that one directory, with O_NOFOLLOW: a
+ * symbolic link planted as the new log is refused, and nothing else
+ * outside the chroot is reachable by it.
+ */
+static void reopen_log(struct ftpd_server *srv, struct log *lg,
+		       const char *what)
+{
+	const char *path = log_path(lg);
+	char err[512];
+	int rc, dfd;
+
+	if (!path)
+		return;
+	if (!srv->chrooted) {
+		rc = log_reopen(lg, err, sizeof(err));
+	} else if ((dfd = ftpd_privs_dir_fd(srv->privs, path)) < 0) {
+		rc = dfd;
+		snprintf(err, sizeof(err), "the directory of %s was not kept "
+			 "at the chroot", path);
+	} else {
+		rc = log_reopen_at(lg, dfd, err, sizeof(err));
+	}
+	if (rc != 0)
+		log_msg(srv->log, LOG_LVL_WARNING, "reload: cannot reopen the "
+			"%s: %s; still writing the old file", what, err);
+}
+
 static void reopen_logs(struct ftpd_server *srv)
 {
-	char err[512];
-
-	if (srv->chrooted) {
-		/* The log paths are outside the chroot; the open files stay
-		 * in use. */
-		log_msg(srv->log, LOG_LVL_INFO, "reload: logs are not reopened "
-			"after the chroot; rotate them with copytruncate, or use "
-			"syslog_enable = yes");
-		return;
-	}
-
-	if (log_reopen(srv->log, err, sizeof(err)) != 0)
-		log_msg(srv->log, LOG_LVL_WARNING, "reload: cannot reopen the "
-			"log: %s; still writing the old file", err);
-	if (srv->xlog && log_reopen(srv->xlog, err, sizeof(err)) != 0)
-		log_msg(srv->log, LOG_LVL_WARNING, "reload: cannot reopen the "
-			"transfer log: %s; still writing the old file", err);
+	reopen_log(srv, srv->log, "log");
+	if (srv->xlog)
+		reopen_log(srv, srv->xlog, "transfer log");
 }
 
 void ftpd_server_reload(struct ftpd_server *srv)

@@ -1,5 +1,6 @@
 /* Unit tests for log.c: line format, levels, escaping, truncation,
- * password redaction, reopen after rotation. */
+ * password redaction, reopen after rotation (also through a directory
+ * descriptor). */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -219,6 +220,32 @@ START_TEST(test_reopen_failure_keeps_old_file)
 }
 END_TEST
 
+/* After a chroot the path leads elsewhere: the file is reopened by its
+ * name in a descriptor of its directory; a symbolic link there is
+ * refused. */
+START_TEST(test_reopen_at_uses_the_directory_descriptor)
+{
+	struct log *lg = open_file_log(LOG_LVL_INFO, true);
+	char rotated[160];
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+
+	ck_assert_int_ge(dfd, 0);
+	ck_assert_str_eq(log_path(lg), path);
+	snprintf(rotated, sizeof(rotated), "%s.1", path);
+	ck_assert_int_eq(rename(path, rotated), 0);
+	ck_assert_int_eq(symlink(rotated, path), 0);
+	ck_assert_int_eq(log_reopen_at(lg, dfd, err, sizeof(err)), -ELOOP);
+	ck_assert_int_eq(unlink(path), 0);
+	log_msg(lg, LOG_LVL_INFO, "old");
+	ck_assert_int_eq(log_reopen_at(lg, dfd, err, sizeof(err)), 0);
+	log_msg(lg, LOG_LVL_INFO, "new");
+	log_close(lg);
+	close(dfd);
+	ck_assert_str_eq(slurp(rotated), "old\n");
+	ck_assert_str_eq(slurp(path), "new\n");
+}
+END_TEST
+
 START_TEST(test_open_in_missing_directory_says_fix)
 {
 	struct log_options o = { .target = LOG_TARGET_FILE,
@@ -243,6 +270,7 @@ START_TEST(test_stderr_target_writes_to_fd_2)
 	close(fd);
 	lg = log_open(&o, err, sizeof(err));
 	ck_assert_ptr_nonnull(lg);
+	ck_assert_ptr_null(log_path(lg));
 	log_msg(lg, LOG_LVL_ERROR, "to stderr");
 	log_close(lg);
 	dup2(saved, 2);
@@ -275,6 +303,7 @@ static Suite *log_suite(void)
 	tcase_add_test(tc, test_redact_line_hides_secret_whatever_the_spacing);
 	tcase_add_test(tc, test_reopen_follows_rotation);
 	tcase_add_test(tc, test_reopen_failure_keeps_old_file);
+	tcase_add_test(tc, test_reopen_at_uses_the_directory_descriptor);
 	tcase_add_test(tc, test_open_in_missing_directory_says_fix);
 	tcase_add_test(tc, test_stderr_target_writes_to_fd_2);
 	tcase_add_test(tc, test_level_names);
