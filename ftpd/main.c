@@ -119,7 +119,9 @@ static int detach(int *ready_fd)
 		return -errno;
 	if (pid > 0) {
 		close(p[1]);
-		exit(read(p[0], &c, 1) == 1 ? 0 : 1);
+		/* _exit: the child owns everything now (no atexit handlers,
+		 * no stdio flushed twice, no leak report of what it uses). */
+		_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
 	}
 	close(p[0]);
 	setsid();

@@ -18,6 +18,10 @@ usage: ftpd_badinput.py HOST CLIENT_IP USER PASSWORD MODE [ARG]
                 urgent, ABOR) during a transfer: 426 then 226; QUIT
                 during a transfer: the transfer's 226 first, then 221
   rate BYTES    a download limited by anon_max_rate = BYTES/s
+  uprate BYTES  an upload (STOR) limited by local_max_rate = BYTES/s
+  full          a STOR into full/, a tiny file system: 452
+  term          logs in, prints "ready" and waits: the server's stop
+                must send 421 and close
   normal        one ordinary session with a transfer (must work)
 Prints one line per step; exits 1 at the first failure.
 """
@@ -255,15 +259,22 @@ def idle(n):
 
 
 def vanish():
-    c = Ctl()
-    c.login()
-    c.expect("TYPE I", "200", "TYPE I")
-    d = passive_data(c)
-    c.expect("RETR /abort.bin", "150", "RETR starts")
+    c, d = start_transfer("RETR /abort.bin", "RETR starts")
     read_all(d, 1048576)
     print("ports %d %d" % (c.s.getsockname()[1], d.getsockname()[1]),
           flush=True)
     time.sleep(120)
+
+
+def start_transfer(command, what):
+    """A logged-in session in TYPE I that started command (150) on a
+    passive data connection: (control, data)."""
+    c = Ctl()
+    c.login()
+    c.expect("TYPE I", "200", "TYPE I")
+    d = passive_data(c)
+    c.expect(command, "150", what)
+    return c, d
 
 
 def passive_data(c):
@@ -273,11 +284,7 @@ def passive_data(c):
 
 
 def order():
-    c = Ctl()
-    c.login()
-    c.expect("TYPE I", "200", "TYPE I")
-    d = passive_data(c)
-    c.expect("RETR /abort.bin", "150", "RETR starts")
+    c, d = start_transfer("RETR /abort.bin", "RETR starts")
     read_all(d, 65536)
     # RFC 959 4.1.3: IAC IP, then the Synch (IAC DM as urgent data),
     # then ABOR. The stack keeps urgent data inline.
@@ -302,11 +309,7 @@ def order():
 
 
 def rate(limit):
-    c = Ctl()
-    c.login()
-    c.expect("TYPE I", "200", "TYPE I")
-    d = passive_data(c)
-    c.expect("RETR /abort.bin", "150", "RETR")
+    c, d = start_transfer("RETR /abort.bin", "RETR")
     t = time.monotonic()
     n = len(read_all(d, 2 * limit))
     el = time.monotonic() - t
@@ -316,12 +319,45 @@ def rate(limit):
     c.close()
 
 
-def normal():
+def uprate(limit):
+    c, d = start_transfer("STOR rate.bin", "STOR")
+    t = time.monotonic()
+    d.sendall(os.urandom(2 * limit))
+    d.close()
+    r = c.reply()
+    el = time.monotonic() - t
+    # The upper bound is the socket's timeout.
+    check(r.startswith("226") and el >= 2 * 0.8,
+          "upload of %d bytes in %.2f s at %d bytes/s: %s"
+          % (2 * limit, el, limit, r))
+    c.close()
+
+
+def full():
+    c, d = start_transfer("STOR full/big.bin", "STOR into a full file system")
+    try:
+        d.sendall(os.urandom(1048576))
+    except OSError:
+        pass  # the server gave up first and reset the connection
+    d.close()
+    r = c.reply()
+    check(r.startswith("452"), "disk full: " + r)
+    c.expect("NOOP", "200", "the session goes on")
+    c.close()
+
+
+def term():
     c = Ctl()
     c.login()
-    c.expect("TYPE I", "200", "TYPE I")
-    d = passive_data(c)
-    c.expect("RETR hello.txt", "150", "RETR")
+    print("ready", flush=True)
+    r = c.reply()
+    check(r.startswith("421"), "the server's stop: " + r)
+    check(c.s.recv(10) == b"", "then it closes")
+    c.close()
+
+
+def normal():
+    c, d = start_transfer("RETR hello.txt", "RETR")
     data = read_all(d)
     d.close()
     check(c.reply().startswith("226"), "226")
@@ -330,18 +366,16 @@ def normal():
     c.close()
 
 
-if MODE == "basic":
-    basic()
-elif MODE == "idle":
-    idle(int(ARG))
-elif MODE == "vanish":
-    vanish()
-elif MODE == "fails":
-    fails()
-elif MODE == "order":
-    order()
-elif MODE == "rate":
-    rate(int(ARG))
-else:
-    normal()
+MODES = {
+    "basic": basic,
+    "idle": lambda: idle(int(ARG)),
+    "vanish": vanish,
+    "fails": fails,
+    "order": order,
+    "rate": lambda: rate(int(ARG)),
+    "uprate": lambda: uprate(int(ARG)),
+    "full": full,
+    "term": term,
+}
+MODES.get(MODE, normal)()
 print("badinput %s: all ok" % MODE)

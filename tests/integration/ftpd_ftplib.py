@@ -2,12 +2,14 @@
 """ftpd_ftplib.py - Python's ftplib against synfin's ftpd: every method of
 ftplib.FTP, binary and ASCII transfers (line ends converted both ways),
 REST (64-bit, refused in ASCII), listings (NLST, LIST, MLSD, MLST, STAT),
-file operations, SITE, ABOR during a transfer, a wrong password's delay.
+file operations, SITE (CHMOD, IDLE), OPTS MLST, ABOR and STAT during a
+transfer, a wrong password's delay; a read-only user in local_root.
 
-usage: ftpd_ftplib.py HOST CLIENT_IP SERVER_ROOT USER PASSWORD
+usage: ftpd_ftplib.py HOST CLIENT_IP SERVER_ROOT USER PASSWORD RO_USER RO_PW
 SERVER_ROOT is the directory the server serves (this process shares the
-file system, so it checks what the server wrote). Prints one line per
-step; exits 1 at the first failure.
+file system, so it checks what the server wrote). RO_USER has the
+permissions read,list and no root of its own: the server's local_root is
+SERVER_ROOT/up. Prints one line per step; exits 1 at the first failure.
 """
 import ftplib
 import hashlib
@@ -21,7 +23,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ftpd_pyutil import check, read_all  # noqa: E402
 
-HOST, CLIENT_IP, ROOT, USER, PW = sys.argv[1:6]
+HOST, CLIENT_IP, ROOT, USER, PW, RO_USER, RO_PW = sys.argv[1:8]
 TIMEOUT = 30
 
 
@@ -57,6 +59,13 @@ def info(ftp):
     check(ftp.sendcmd("ALLO 100").startswith("202"), "ALLO")
     check(ftp.sendcmd("STRU F").startswith("200"), "STRU F")
     check(ftp.sendcmd("MODE S").startswith("200"), "MODE S")
+    check(ftp.sendcmd("TYPE L 8").startswith("200"), "TYPE L 8")
+    ftp.voidcmd("TYPE I")
+    check(ftp.sendcmd("SITE IDLE").startswith("200"), "SITE IDLE")
+    check(ftp.sendcmd("SITE IDLE 60").startswith("200"), "SITE IDLE 60")
+    check(ftp.sendcmd("SITE IDLE").startswith(
+        "200 Current idle time limit is 60 seconds"), "SITE IDLE shows 60")
+    expect_error(lambda: ftp.sendcmd("SITE IDLE 0"), "501", "SITE IDLE 0")
     expect_error(lambda: ftp.sendcmd("MODE B"), "504", "MODE B")
     expect_error(lambda: ftp.sendcmd("SMNT /"), "502", "SMNT")
 
@@ -131,6 +140,12 @@ def listings(ftp, d, data):
     check(facts.get("t.txt", {}).get("type") == "file", "mlsd t.txt")
     r = ftp.sendcmd("MLST b.bin")
     check(r.startswith("250-") and "type=file;" in r and "b.bin" in r, "MLST")
+    check(ftp.sendcmd("OPTS MLST type;size;") == "200 MLST OPTS type;size;",
+          "OPTS MLST type;size;")
+    fact = ftp.sendcmd("MLST b.bin").split("\n")[1]
+    check(fact == " type=file;size=%d; /up/py/b.bin" % len(data),
+          "MLST shows only the facts asked for: " + repr(fact))
+    ftp.sendcmd("OPTS MLST type;size;modify;perm;unique;")
     r = ftp.sendcmd("STAT .")
     check(r.startswith("213") and "b.bin" in r, "STAT of a directory")
     ftp.set_pasv(False)
@@ -177,6 +192,8 @@ def abort(ftp):
     ftp.voidcmd("TYPE I")
     conn = ftp.transfercmd("RETR /abort.bin")
     conn.recv(65536)
+    expect_error(lambda: ftp.sendcmd("STAT /hello.txt"), "450",
+             "STAT of a path during a transfer")
     resp = ftp.abort()
     check(resp[:3] in ("426", "225", "226"), "abort: " + resp)
     if resp.startswith("426"):
@@ -236,6 +253,31 @@ def anonymous_and_bad_password():
     ftp.close()
 
 
+def read_only():
+    """RO_USER: read,list only, rooted at local_root (SERVER_ROOT/up)."""
+    ftp = ftplib.FTP(HOST, timeout=TIMEOUT)
+    check(ftp.login(RO_USER, RO_PW).startswith("230"), "read-only login")
+    names = ftp.nlst()
+    check("py" in names and "big.bin" not in names,
+          "a user without a root of its own is in local_root")
+    got = bytearray()
+    ftp.retrbinary("RETR py/b.bin", got.extend)
+    with open(os.path.join(ROOT, "up", "py", "b.bin"), "rb") as f:
+        check(bytes(got) == f.read(), "read-only user: RETR")
+    expect_error(lambda: ftp.storbinary("STOR ro.bin", io.BytesIO(b"x")),
+             "550", "read-only user: STOR")
+    check(not os.path.exists(os.path.join(ROOT, "up", "ro.bin")),
+          "and nothing was written")
+    expect_error(lambda: ftp.delete("py/b.bin"), "550",
+             "read-only user: DELE")
+    expect_error(lambda: ftp.mkd("ro"), "550", "read-only user: MKD")
+    expect_error(lambda: ftp.sendcmd("RNFR py/b.bin"), "550",
+             "read-only user: RNFR")
+    check(os.path.exists(os.path.join(ROOT, "up", "py", "b.bin")),
+          "b.bin is still there")
+    ftp.quit()
+
+
 def main():
     ftp = login()
     info(ftp)
@@ -254,6 +296,7 @@ def main():
     ftp.close()
     virtual_host()
     anonymous_and_bad_password()
+    read_only()
     print("ftplib: all ok")
 
 

@@ -9,7 +9,11 @@
 #                         writable by the daemon's unprivileged user;
 #   ftpd_user NAME PW PERMS [ROOT]  adds a virtual user (ftpd --add-user);
 #   ftpd_start [-o k=v]...   ftpd on packet:$IF_SRV, waits until it listens
-#                         ($FTPD_PID; trace on $T/ftpd.err, log $T/ftpd.log);
+#                         ($FTPD_PID; trace on $T/ftpd.err, log $T/ftpd.log)
+#                         and checks it chrooted to $T/empty as $FTPD_USER;
+#   ftpd_start_full DIR KIB [-o k=v]...  the same with a KIB-sized tmpfs
+#                         (a disk that fills up) on DIR in ftpd's own
+#                         mount namespace only;
 #   ftpd_stop             SIGTERM; checks exit status 0 and, in the
 #                         sanitizer build, that nothing leaked;
 #   in_cli CMD...         runs CMD in the client namespace.
@@ -61,9 +65,29 @@ ftpd_user() {
 	printf '%s\n' "$2" | "$FTPD" -o users_file="$USERS" --add-user "$1" \
 		--perms "$3" ${4:+--root "$4"} >/dev/null ||
 		fail "ftpd --add-user $1 failed"
+	# Re-read on SIGHUP as $FTPD_USER (ftpd.conf(5)): its group may read.
+	chgrp "$(id -gn "$FTPD_USER")" "$USERS" && chmod 640 "$USERS" ||
+		fail "cannot hand $USERS to $FTPD_USER's group"
 }
 
-ftpd_listening() { grep -q "listening on $SRV_IP:21" "$T/ftpd.log" 2>/dev/null; }
+# Listening since the last ftpd_start: a line after the ones the log had.
+ftpd_listening() {
+	tail -n "+$((FTPD_LOG_SEEN + 1))" "$T/ftpd.log" 2>/dev/null |
+		grep -q "listening on $SRV_IP:21"
+}
+
+# The daemon opened its link as root, then chrooted and dropped root for
+# good (its log says so, and the kernel agrees).
+ftpd_assert_dropped() {
+	local uid
+	uid=$(id -u "$FTPD_USER")
+	assert_grep "$T/ftpd.log" "listening on $SRV_IP:21 \(chrooted, unprivileged\)$" \
+		"ftpd did not say it chrooted and dropped root"
+	[ "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$FTPD_PID/status")" = \
+		"$uid $uid $uid $uid" ] || fail "ftpd does not run as $FTPD_USER"
+	[ "$(readlink "/proc/$FTPD_PID/root")" = "$T/empty" ] ||
+		fail "ftpd is not chrooted to $T/empty"
+}
 
 ftpd_start() {
 	cat >"$T/ftpd.conf" <<EOF
@@ -78,9 +102,26 @@ log_level = debug
 xferlog_enable = yes
 xferlog_file = $T/xferlog
 EOF
-	bg_start "$T/ftpd.err" ip netns exec "$NS_SRV" "$FTPD" -c "$T/ftpd.conf" "$@"
+	FTPD_LOG_SEEN=$(cat "$T/ftpd.log" 2>/dev/null | wc -l)
+	bg_start "$T/ftpd.err" ip netns exec "$NS_SRV" \
+		${FTPD_WRAP[@]+"${FTPD_WRAP[@]}"} "$FTPD" -c "$T/ftpd.conf" "$@"
 	FTPD_PID=$BG_PID
 	wait_until 15 ftpd_listening
+	ftpd_assert_dropped
+}
+
+# ftpd_start_full DIR KIB [-o k=v]...: ip netns exec gives ftpd a mount
+# namespace of its own (unshare -m makes sure); the tmpfs is mounted
+# there, writable by $FTPD_USER, and vanishes with the process. The
+# wrapper execs: $FTPD_PID is still ftpd's.
+ftpd_start_full() {
+	local dir=$1 kib=$2
+	shift 2
+	FTPD_WRAP=(unshare -m --propagation private sh -c
+		'mount -t tmpfs -o "size=${1}k,uid=$2,mode=0755" synfin-full "$3" &&
+		shift 3 && exec "$@"' sh "$kib" "$(id -u "$FTPD_USER")" "$dir")
+	ftpd_start "$@"
+	FTPD_WRAP=()
 }
 
 # ftpd_stop: a graceful stop must end with status 0 and, in the ASan

@@ -10,7 +10,11 @@
 #   5. quiet_time=no skips that; a corrupt state file is reported and
 #      ignored, and as its TIME_WAIT state is lost, quiet time is kept;
 #   7. unprivileged and without state_dir, ftpd keeps its state in the
-#      user's own default directory.
+#      user's own default directory;
+#   8. ftpd -t: a valid configuration (with syslog_enable) is reported
+#      valid, a bad line gives file:line and the key, exit 1;
+#   9. background=yes writes pid_file naming the serving daemon, which a
+#      SIGTERM to that pid stops (pid file removed); pcap= writes a pcap.
 . "$top_srcdir/tests/lib.sh"
 
 need_built "$FTPD" "$FTP"
@@ -105,4 +109,36 @@ assert_grep "$T/s7.ftp" "seed.txt" "7: the listing did not arrive"
 bg_stop "$FTPD_PID" TERM || fail "7: ftpd did not stop cleanly"
 assert_grep "$T/run7.out" "saved [0-9]+ TIME_WAIT connections? to $U/home/.local/state/synfin/state-76.88.16.16.bin" \
 	"7: the state was not saved in the user's default state directory"
+
+# ---- 8. ftpd -t ---------------------------------------------------------------
+{ cat "$top_srcdir/conf/ftpd.conf"; echo "syslog_enable = yes"; } >"$T/ok.conf"
+"$FTPD" -t -c "$T/ok.conf" >"$T/t_ok.out" 2>&1 || fail "8: ftpd -t refused a valid file"
+assert_grep "$T/t_ok.out" "^ftpd: configuration $T/ok\.conf is valid$"
+{ cat "$T/ok.conf"; echo "max_clients = many"; } >"$T/bad.conf"
+rc=0
+"$FTPD" -t -c "$T/bad.conf" >"$T/t_bad.out" 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "8: ftpd -t on a bad line exited $rc, expected 1"
+assert_grep "$T/t_bad.out" "^ftpd: $T/bad\.conf:$(wc -l <"$T/bad.conf"): bad value 'many' for max_clients"
+
+# ---- 9. background = yes, pid_file; pcap ----------------------------------------
+# The parent returns once the daemon serves.
+"$FTPD" "${FTPD_ARGS[@]}" -o reuse_addr=yes -o quiet_time=no \
+	-o background=yes -o "pid_file=$T/ftpd.pid" -o "pcap=$T/s.pcap" \
+	>"$T/run9.out" 2>&1 || fail "9: background start failed: $(cat "$T/run9.out")"
+read -r BG_FTPD <"$T/ftpd.pid" || fail "9: no pid_file"
+bg_track "$BG_FTPD"
+[ "$(cat "/proc/$BG_FTPD/comm" 2>/dev/null)" = ftpd ] ||
+	fail "9: pid_file names $BG_FTPD, not a running ftpd"
+session s9
+# Not our child: gone, or a zombie until its new parent reaps it.
+gone() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
+saved=$(grep -c "saved [0-9]* TIME_WAIT" "$T/ftpd.log")
+bg_stop "$BG_FTPD" TERM || true
+wait_until 20 gone "$BG_FTPD"
+[ ! -e "$T/ftpd.pid" ] || fail "9: pid_file left behind after a graceful stop"
+[ "$(grep -c "saved [0-9]* TIME_WAIT" "$T/ftpd.log")" -gt "$saved" ] ||
+	fail "9: the background daemon did not stop gracefully"
+[ "$(od -An -tx1 -N4 "$T/s.pcap" | tr -d ' ')" = d4c3b2a1 ] ||
+	fail "9: $T/s.pcap has no pcap magic number"
+[ "$(stat -c %s "$T/s.pcap")" -gt 1000 ] || fail "9: $T/s.pcap holds no session"
 log "TIME_WAIT, reuse_addr and quiet time behave as the seed describes"

@@ -6,7 +6,9 @@
 #   shows the server's SYN from port 20), STOR, APPE, resumed upload and
 #   download, --ftp-create-dirs, -Q DELE/RNFR/RNTO/MKD/RMD;
 #   ftplib: every method (ftpd_ftplib.py), ASCII both ways, REST, ABOR,
-#   SIZE/REST/RETR on a sparse 5 GiB file beyond 4 GiB, HOST (RFC 7151);
+#   SIZE/REST/RETR on a sparse 5 GiB file beyond 4 GiB, HOST (RFC 7151),
+#   TYPE L 8, SITE IDLE, OPTS MLST, STAT during a transfer (450), a
+#   read-only user in local_root (550 on every change);
 # every transferred file SHA-256 equal; then a graceful stop (exit 0,
 # TIME_WAIT saved; no sanitizer report in the ASan build).
 . "$top_srcdir/tests/lib.sh"
@@ -24,7 +26,10 @@ truncate -s 5G "$ROOT/huge.bin"
 head -c 8388608 /dev/urandom |
 	dd of="$ROOT/huge.bin" bs=1M seek=4608 conv=notrunc status=none
 ftpd_user alice secret1 all "$ROOT"
+# No root of its own: local_root.
+ftpd_user reader readpw1 read,list
 ftpd_start -o local_enable=yes -o users_file="$USERS" -o write_enable=yes \
+	-o local_root="$ROOT/up" \
 	-o trace=all -o "host=ftp.example.org:$ROOT/up"
 
 U="ftp://alice:secret1@$SRV_IP"
@@ -40,9 +45,9 @@ assert_grep "$T/nlst.out" "^big\.bin$"
 assert_no_grep "$T/nlst.out" "rw-"
 
 log "curl: RETR passive (EPSV, PASV) and active (EPRT, PORT)"
-curl_ -o "$T/g1" "ftp://$SRV_IP/big.bin" || fail "RETR (EPSV) failed"
+curl_ --ftp-pasv -o "$T/g1" "ftp://$SRV_IP/big.bin" || fail "RETR (EPSV) failed"
 assert_same_file "$ROOT/big.bin" "$T/g1"
-curl_ --disable-epsv -o "$T/g2" "ftp://$SRV_IP/big.bin" || fail "RETR (PASV) failed"
+curl_ --ftp-pasv --disable-epsv -o "$T/g2" "ftp://$SRV_IP/big.bin" || fail "RETR (PASV) failed"
 assert_same_file "$ROOT/big.bin" "$T/g2"
 curl_ -P - -o "$T/g3" "ftp://$SRV_IP/big.bin" || fail "RETR (EPRT) failed"
 assert_same_file "$ROOT/big.bin" "$T/g3"
@@ -88,7 +93,7 @@ assert_grep "$T/q.err" "550"
 
 log "python3 ftplib: every method"
 in_cli "$PY3" "$top_srcdir/tests/integration/ftpd_ftplib.py" "$SRV_IP" \
-	"$CLI_IP" "$ROOT" alice secret1 >"$T/ftplib.out" 2>&1 ||
+	"$CLI_IP" "$ROOT" alice secret1 reader readpw1 >"$T/ftplib.out" 2>&1 ||
 	fail "ftplib: $(tail -n 3 "$T/ftplib.out")"
 assert_grep "$T/ftplib.out" "^ftplib: all ok$"
 
