@@ -80,10 +80,22 @@ static int open_socket(struct ftpc_session *s, uint32_t ip, uint16_t port)
 	return rc == -EINPROGRESS || rc == 0 ? 0 : rc;
 }
 
+/* Why the connect failed: the socket's own message when rc is its error
+ * (it names an ICMP unreachable and its sender), else rc's. */
+static const char *connect_strerror(struct ftpc_session *s, int rc,
+				    char *buf, size_t cap)
+{
+	struct ts_stack *st = net_stack(s->net);
+
+	if (s->csock >= 0 && ts_sock_error(st, s->csock) == rc)
+		return ts_sock_strerror(st, s->csock, buf, cap);
+	return ts_strerror(rc);
+}
+
 int ftpc_connect(struct ftpc_session *s, const char *host, uint32_t ip,
 		 uint16_t port)
 {
-	char a[16];
+	char a[16], why[160];
 	int rc;
 
 	conn_state_reset(s);
@@ -103,7 +115,8 @@ int ftpc_connect(struct ftpc_session *s, const char *host, uint32_t ip,
 			 rc == -ETIMEDOUT ? "no answer within the connect "
 					    "timeout; is the server up and on "
 					    "this link?"
-					  : ts_strerror(rc));
+					  : connect_strerror(s, rc, why,
+							     sizeof(why)));
 		ftpc_disconnect(s, NULL);
 		return rc;
 	}
