@@ -210,6 +210,44 @@ in_ns() {
 	ip netns exec "$ns" "$@"
 }
 
+# tsnc_bg NS OUT ERR STDIN ARGS...: tsnc --trace states -v ARGS in the
+# background (BG_PID), inside namespace NS ("": this one, e.g. on the
+# test's hub); standard input from STDIN, output to OUT, stderr (the
+# trace) to ERR.
+tsnc_bg() {
+	local ns=$1 out=$2 err=$3 in=$4 pre=()
+	shift 4
+	[ -n "$ns" ] && pre=(ip netns exec "$ns")
+	"${pre[@]}" "$TSNC" --trace states -v "$@" <"$in" >"$out" 2>"$err" &
+	bg_track $!
+}
+
+# file_has FILE REGEX: FILE exists and has a line matching REGEX (no
+# message: for wait_until).
+file_has() { grep -Eq -- "$2" "$1" 2>/dev/null; }
+
+# tcp_states FILE: the states of the connection whose `--trace states`
+# lines are in FILE (a listening socket's own lines left out), on one
+# line: "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 ...".
+tcp_states() {
+	awk '$1 == "state" && $3 == "<->" && $4 != "0.0.0.0:0" {
+		if (!n++) printf "%s", $5
+		printf " %s", $7
+	} END { if (n) print "" }' "$1"
+}
+
+# assert_states FILE STATE...: the connection traced in FILE went
+# through exactly these states, one after the other, at its end.
+assert_states() {
+	local f=$1 got
+	shift
+	got=$(tcp_states "$f")
+	case " $got" in
+	*" $*") ;;
+	*) fail "$f: the connection went through '$got', not ending with '$*'" ;;
+	esac
+}
+
 sha256() { sha256sum "$1" | cut -d' ' -f1; }
 
 # assert_same_file A B: byte-exact equality, by SHA-256.

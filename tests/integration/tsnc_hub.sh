@@ -11,6 +11,12 @@
 #      at start-up naming the address, the holder's MAC and the fix;
 #   6. a static ARP entry (--arp): the client sends no ARP request for the
 #      server (it does without one); a multicast MAC is refused.
+#   7. closing orders, each state line checked (--trace states): the
+#      client closes first (FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT; the
+#      server CLOSE_WAIT -> LAST_ACK -> CLOSED), then the server; data
+#      both ways, byte-exact; then a half-close each way: one side sends
+#      1 MiB and shuts its write side, and only then does the other send
+#      4 MiB (1 under the sanitizers), all received in FIN_WAIT_2.
 . "$top_srcdir/tests/lib.sh"
 
 PROBE="$top_builddir/tests/integration/linkprobe"
@@ -149,3 +155,69 @@ rc=0
 	</dev/null 2>"$T/arpbad.err" || rc=$?
 [ "$rc" = 1 ] || fail "--arp with a multicast MAC: exit $rc, expected 1"
 assert_grep "$T/arpbad.err" "^tsnc: --arp 76\.88\.16\.16=01:00:5e:00:00:01: invalid value"
+
+# --- 7. closing orders and half-close, state by state ------------------------
+# The side that closes first reads a file: end of file sends its FIN. The
+# other reads the FIFO $T/NAME.fifo from `feed`, which holds it open until
+# that FIN is acknowledged and seen, so the second FIN comes second.
+HALF_MIB=$(scaled_mb 4)
+make_file "$T/first.bin" 1
+make_file "$T/late.bin" "$HALF_MIB"
+
+# feed NAME WHEN FIRST LATE: writes late.bin into $T/NAME.fifo at once
+# (WHEN=during) or only after the half-close (after): FIRST (cli or srv)
+# in FIN_WAIT_2, LATE in CLOSE_WAIT. Prints how much FIRST had received
+# by then.
+feed() {
+	local name=$1 when=$2 first=$3 late=$4
+	exec 3>"$T/$name.fifo"
+	if [ "$when" = during ]; then
+		cat "$T/late.bin" >&3 || fail "$name: cannot feed $late"
+	fi
+	wait_until 30 file_has "$T/$name.$first.err" "FIN_WAIT_1 -> FIN_WAIT_2"
+	wait_until 30 file_has "$T/$name.$late.err" "ESTABLISHED -> CLOSE_WAIT"
+	echo "before the half-close $first had received $(stat -c %s "$T/$name.$first.out")"
+	if [ "$when" = after ]; then
+		cat "$T/late.bin" >&3 || fail "$name: cannot feed $late"
+	fi
+}
+
+# closing NAME PORT FIRST WHEN: one connection over the hub in which FIRST
+# (cli or srv) closes first; see feed for WHEN.
+closing() {
+	local name=$1 port=$2 first=$3 when=$4 late=cli srv_in cli_in t0 t1
+	local feed_pid srv_pid opened
+	[ "$first" = cli ] && late=srv
+	mkfifo "$T/$name.fifo"
+	srv_in=$T/first.bin cli_in=$T/$name.fifo
+	[ "$first" = cli ] && srv_in=$T/$name.fifo cli_in=$T/first.bin
+	t0=$(date +%s%N)
+	bg_start "$T/$name.feed" feed "$name" "$when" "$first" "$late"
+	feed_pid=$BG_PID
+	tsnc_bg "" "$T/$name.srv.out" "$T/$name.srv.err" "$srv_in" -l "${SRV[@]}" "$port"
+	srv_pid=$BG_PID
+	wait_until 10 file_has "$T/$name.srv.err" "listening on"
+	tsnc_bg "" "$T/$name.cli.out" "$T/$name.cli.err" "$cli_in" "${CLI[@]}" 76.88.16.16 "$port"
+	bg_wait "$BG_PID" 60 || fail "$name: client exited with status $? (see $T/$name.cli.err)"
+	bg_wait "$srv_pid" 30 || fail "$name: server exited with status $? (see $T/$name.srv.err)"
+	bg_wait "$feed_pid" 10 || fail "$name: feeding $late failed: $(cat "$T/$name.feed")"
+	t1=$(date +%s%N)
+	assert_same_file "$T/first.bin" "$T/$name.$late.out"
+	assert_same_file "$T/late.bin" "$T/$name.$first.out"
+	opened=$([ "$first" = cli ] && echo CLOSED SYN_SENT || echo LISTEN SYN_RECEIVED)
+	# shellcheck disable=SC2086 # $opened is two states
+	assert_states "$T/$name.$first.err" $opened ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT
+	opened=$([ "$late" = cli ] && echo CLOSED SYN_SENT || echo LISTEN SYN_RECEIVED)
+	# shellcheck disable=SC2086
+	assert_states "$T/$name.$late.err" $opened ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED
+	# After the half-close: every byte of late.bin reached FIRST in FIN_WAIT_2.
+	[ "$when" = during ] || assert_grep "$T/$name.feed" "had received 0$" \
+		"$name: $first received data before its half-close: $(cat "$T/$name.feed")"
+	log "$name: $first closed first, $when: $(tcp_states "$T/$name.$first.err") /" \
+		"$late: $(tcp_states "$T/$name.$late.err") ($(((t1 - t0) / 1000000)) ms)"
+}
+
+closing cli-first 9010 cli during
+closing srv-first 9011 srv during
+closing cli-half 9012 cli after
+closing srv-half 9013 srv after
