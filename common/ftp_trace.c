@@ -99,8 +99,9 @@ static bool is_tls_header(const uint8_t *p, size_t len)
 }
 
 /* "TLS handshake len=512, application-data len=40": every record header
- * that starts inside the payload, never the record's contents. */
-static void render_tls(struct out *o, const uint8_t *p, size_t len)
+ * that starts inside the payload, never the record's contents. Returns
+ * the bytes of the last record still to come in later segments. */
+static size_t render_tls(struct out *o, const uint8_t *p, size_t len)
 {
 	static const char *const names[] = {
 		"change-cipher-spec", "alert", "handshake", "application-data",
@@ -114,6 +115,23 @@ static void render_tls(struct out *o, const uint8_t *p, size_t len)
 		     names[p[off] - TLS_TYPE_FIRST], rec);
 		off += TLS_HEADER_LEN + rec;
 	}
+	return off > len ? off - len : 0;
+}
+
+/* After TLS on a control connection, a segment at a record boundary that
+ * is whole printable lines is clear text again (CCC, RFC 4217 12.3);
+ * encrypted bytes practically never are. */
+static bool clear_lines(const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	if (len < 2 || p[len - 2] != '\r' || p[len - 1] != '\n')
+		return false;
+	for (i = 0; i < len; i++)
+		if ((p[i] < 0x20 || p[i] > 0x7e) && p[i] != '\r' &&
+		    p[i] != '\n')
+			return false;
+	return true;
 }
 
 /* Names the Telnet commands at the start of a command segment (the abort
@@ -243,7 +261,7 @@ static size_t render_data(struct out *o, const uint8_t *p, size_t len)
 	if (!is_tls_header(p, len) ||
 	    ((unsigned)p[3] << 8 | p[4]) > TLS_RECORD_MAX)
 		return 0;
-	render_tls(o, p, len);
+	(void)render_tls(o, p, len);
 	return o->len;
 }
 
@@ -256,6 +274,7 @@ size_t ftp_trace_decode(void *ctx, uint16_t local_port, uint16_t remote_port,
 	struct out o = { out, cap, 0 };
 	bool we_are_client = remote_port == t->control_port;
 	bool is_command;
+	size_t *left;
 
 	if (cap == 0)
 		return 0;
@@ -266,11 +285,15 @@ size_t ftp_trace_decode(void *ctx, uint16_t local_port, uint16_t remote_port,
 		return render_data(&o, payload, len);
 	is_command = we_are_client ? outbound : !outbound;
 	c = find_conn(t, local_port, remote_port);
-	if (is_tls_header(payload, len)) {
-		c->tls = true;
-		render_tls(&o, payload, len);
-	} else if (c->tls) {
+	left = &c->tls_left[is_command];
+	if (*left > 0) {
 		/* SECURITY: the middle of an encrypted record is not text. */
+		putf(&o, "TLS data (continued) %zu bytes", len);
+		*left = len < *left ? *left - len : 0;
+	} else if (is_tls_header(payload, len)) {
+		c->tls = true;
+		*left = render_tls(&o, payload, len);
+	} else if (c->tls && !clear_lines(payload, len)) {
 		putf(&o, "TLS data (continued) %zu bytes", len);
 	} else if (is_command) {
 		render_command(c, &o, payload, len);

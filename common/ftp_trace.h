@@ -32,6 +32,8 @@ struct ftp_trace_conn {
 	bool used;
 	bool mid_line; /* last command segment did not end with LF */
 	bool tls;      /* a TLS record was seen on this connection  */
+	size_t tls_left[2]; /* bytes of its record still to come: [1] */
+	                    /* the commands' direction, [0] replies'  */
 	unsigned long last_use;
 };
 

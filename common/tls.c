@@ -320,7 +320,7 @@ const char *tls_verify_failure(const SSL *ssl)
 /* ---- the filter ------------------------------------------------------------------ */
 
 struct bufferevent *tls_filter_new(struct bufferevent *plain, SSL *ssl,
-				   bool server)
+				   bool server, bool own)
 {
 	struct bufferevent *f;
 
@@ -328,7 +328,7 @@ struct bufferevent *tls_filter_new(struct bufferevent *plain, SSL *ssl,
 					   ssl, server ?
 					   BUFFEREVENT_SSL_ACCEPTING :
 					   BUFFEREVENT_SSL_CONNECTING,
-					   BEV_OPT_CLOSE_ON_FREE |
+					   (own ? BEV_OPT_CLOSE_ON_FREE : 0) |
 						   BEV_OPT_DEFER_CALLBACKS);
 	if (!f)
 		return NULL;

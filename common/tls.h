@@ -100,15 +100,17 @@ const char *tls_verify_failure(const SSL *ssl);
  * Stacks libevent's OpenSSL filter on plain (a ts_bufferevent, or any
  * bufferevent) and starts the handshake as server or client; bytes
  * already waiting in plain's input (a ClientHello sent right after AUTH
- * TLS) are used. The filter owns ssl and plain (BEV_OPT_CLOSE_ON_FREE:
+ * TLS) are used. own: the filter owns ssl and plain (BEV_OPT_CLOSE_ON_FREE:
  * freeing it frees both; whether plain closes its socket is plain's own
- * option). Encrypted bytes queued in plain stay under TLS_PLAIN_OUT_HIGH,
+ * option); !own: both stay the caller's, to free after the filter, or to
+ * go on with plain in clear text (CCC) once the filter is freed.
+ * Encrypted bytes queued in plain stay under TLS_PLAIN_OUT_HIGH,
  * so a peer that does not read fills the filter's own output, where the
  * owner sees it. Returns the filter, or NULL when out of memory (ssl and
  * plain then stay the caller's).
  */
 struct bufferevent *tls_filter_new(struct bufferevent *plain, SSL *ssl,
-				   bool server);
+				   bool server, bool own);
 
 /* "TLSv1.3 TLS_AES_256_GCM_SHA384" (into buf). */
 const char *tls_describe(const SSL *ssl, char *buf, size_t cap);

@@ -174,7 +174,7 @@ struct tls_stream *tls_stream_new(struct ts_ev *ev, int sock, SSL *ssl,
 		free(t);
 		return NULL;
 	}
-	t->bev = tls_filter_new(plain, ssl, server);
+	t->bev = tls_filter_new(plain, ssl, server, true);
 	if (!t->bev) {
 		SSL_free(ssl);
 		bufferevent_free(plain);

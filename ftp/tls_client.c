@@ -158,7 +158,7 @@ static int handshake(struct ftpc_session *s)
 	if (!ssl)
 		return -1;
 	bufferevent_getcb(s->cbev, &rd, &wr, &t->event_cb, &arg);
-	f = tls_filter_new(s->cbev, ssl, false);
+	f = tls_filter_new(s->cbev, ssl, false, true);
 	if (!f) {
 		SSL_free(ssl);
 		ftpc_err(s, "TLS: out of memory");

@@ -62,16 +62,22 @@ void ftpd_cmd_prot(struct ftpd_session *s, const struct ftpd_cmd *cmd)
 void ftpd_cmd_ccc(struct ftpd_session *s, const struct ftpd_cmd *cmd)
 {
 	const struct ftpd_config *c = ftpd_session_cfg(s);
+	bool prot = ftpd_tls_protected(s);
 	const char *text = NULL;
-	unsigned code = ftpd_ccc_decide(ftpd_tls_on(s), c->allow_ccc, &text);
+	unsigned code = ftpd_ccc_decide(prot, c->allow_ccc, s->logged_in,
+					prot && ftpd_tls_ccc_busy(s), &text);
 
 	(void)cmd;
-	/* Going back to clear text is not offered: allow_ccc = yes is
-	 * refused by ftpd_config_check, so only 533 and 534 come here. */
-	if (code == 200) {
-		code = 534;
-		text = "CCC is not supported; the control connection stays "
-		       "protected.";
-	}
 	ftpd_reply(s, code, "%s", text);
+	if (code != 200)
+		return;
+	/* The 200 is encrypted as it is queued: close_notify comes after
+	 * it, then clear text (PROT stays as it is). */
+	if (ftpd_tls_ccc(s) != 0) {
+		ftpd_slog(s, LOG_LVL_ERROR, "CCC: cannot end TLS on the "
+			  "control connection; closing");
+		ftpd_session_close(s, 0, NULL);
+		return;
+	}
+	ftpd_slog(s, LOG_LVL_INFO, "CCC: TLS close_notify sent");
 }

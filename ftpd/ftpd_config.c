@@ -109,9 +109,6 @@ static const char *check_logins(const struct ftpd_config *c)
 	if (c->ssl_enable && unset(c->rsa_cert_file))
 		return "ssl_enable = yes needs rsa_cert_file (make one with "
 		       "ftpd --make-cert FILE)";
-	if (c->allow_ccc)
-		return "allow_ccc = yes: going back to clear text (CCC) is not "
-		       "supported; remove the line (CCC is answered 534)";
 	if (c->xferlog_enable && c->xferlog_std_format &&
 	    unset(c->xferlog_file) && !c->syslog_enable)
 		return "xferlog_enable = yes needs xferlog_file (or "

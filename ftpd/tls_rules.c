@@ -87,9 +87,10 @@ unsigned ftpd_prot_decide(const char *arg, size_t len, bool tls_on,
 	return 504;
 }
 
-unsigned ftpd_ccc_decide(bool tls_on, bool allow, const char **text)
+unsigned ftpd_ccc_decide(bool protected_now, bool allow, bool logged_in,
+			 bool busy, const char **text)
 {
-	if (!tls_on) {
+	if (!protected_now) {
 		*text = "CCC needs a protected control connection (AUTH TLS).";
 		return 533;
 	}
@@ -100,8 +101,33 @@ unsigned ftpd_ccc_decide(bool tls_on, bool allow, const char **text)
 			"connection stays protected.";
 		return 534;
 	}
+	/* SECURITY: the password never goes in clear text: CCC only once
+	 * the login is done. */
+	if (!logged_in) {
+		*text = "Log in first; CCC comes after the login.";
+		return 530;
+	}
+	/* Bytes under TLS after CCC (pipelined) or replies still queued
+	 * would be cut at the switch: refused, the connection stays
+	 * protected. */
+	if (busy) {
+		*text = "CCC refused: data is still in flight on the control "
+			"connection; send CCC alone and read its reply first.";
+		return 534;
+	}
 	*text = "Control connection back to clear text.";
 	return 200;
+}
+
+/* TLS record content types (RFC 8446 5.1). */
+#define FTPD_TLS_CT_ALERT 21
+#define FTPD_TLS_CT_APPDATA 23
+
+enum ftpd_ccc_next ftpd_ccc_classify(uint8_t first)
+{
+	return first == FTPD_TLS_CT_ALERT || first == FTPD_TLS_CT_APPDATA
+		       ? FTPD_CCC_TLS_RECORD
+		       : FTPD_CCC_CLEAR_TEXT;
 }
 
 unsigned ftpd_login_tls_decide(bool enabled, bool tls_on, bool anonymous,

@@ -35,8 +35,23 @@ unsigned ftpd_prot_decide(const char *arg, size_t len, bool tls_on,
 			  bool pbsz_given, bool data_forced, bool *private_out,
 			  const char **text);
 
-/* CCC: 533 without TLS; 534 when allow_ccc = no; 200 otherwise. */
-unsigned ftpd_ccc_decide(bool tls_on, bool allow, const char **text);
+/* CCC: 533 unless the control connection is protected now (before AUTH
+ * TLS, or after a CCC); 534 when allow_ccc = no; 530 before login;
+ * 534 while bytes are in flight (busy: a command or a record sent after
+ * CCC, replies the client did not read); 200 otherwise. */
+unsigned ftpd_ccc_decide(bool protected_now, bool allow, bool logged_in,
+			 bool busy, const char **text);
+
+/* What the client sent first after CCC's 200 (RFC 4217 12.3), from its
+ * first byte: its TLS close_notify (a record: an alert, or application
+ * data as TLS 1.3 hides alerts in) for OpenSSL to read, or a clear-text
+ * command (which never starts with those control bytes). */
+enum ftpd_ccc_next {
+	FTPD_CCC_TLS_RECORD,
+	FTPD_CCC_CLEAR_TEXT,
+};
+
+enum ftpd_ccc_next ftpd_ccc_classify(uint8_t first);
 
 /* USER and PASS: 0 to go on, or 530: a non-anonymous login without TLS
  * while force_local_logins_ssl, or an anonymous one with TLS while

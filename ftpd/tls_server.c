@@ -328,7 +328,7 @@ int ftpd_tls_start(struct ftpd_session *s)
 	bufferevent_getcb(s->bev, &t->read_cb, &t->write_cb, &t->event_cb,
 			  &arg);
 	bufferevent_getwatermark(s->bev, EV_WRITE, &low, &high);
-	f = ssl ? tls_filter_new(s->bev, ssl, true) : NULL;
+	f = ssl ? tls_filter_new(s->bev, ssl, true, false) : NULL;
 	if (!f) {
 		SSL_free(ssl);
 		s->tls = NULL;
@@ -339,6 +339,9 @@ int ftpd_tls_start(struct ftpd_session *s)
 	 * the session reads and writes through it. Commands pipelined
 	 * after AUTH in clear text reach OpenSSL, not the parser. */
 	t->ctrl = ssl;
+	t->plain = s->bev;
+	t->wlow = low;
+	t->whigh = high;
 	s->bev = f;
 	bufferevent_openssl_set_allow_dirty_shutdown(f, 1);
 	bufferevent_setcb(f, t->read_cb, t->write_cb, ctrl_event_cb, s);
@@ -352,11 +355,131 @@ bool ftpd_tls_on(const struct ftpd_session *s)
 	return s->tls != NULL;
 }
 
+bool ftpd_tls_protected(const struct ftpd_session *s)
+{
+	return s->tls && !s->tls->cleared && !s->tls->ccc_gate;
+}
+
+/* ---- CCC: back to clear text (RFC 4217 12.3) ---------------------------------- */
+
+bool ftpd_tls_ccc_busy(const struct ftpd_session *s)
+{
+	const struct ftpd_tls *t = s->tls;
+
+	return !t->handshake_done || t->eof_seen ||
+	       evbuffer_get_length(bufferevent_get_input(s->bev)) > 0 ||
+	       evbuffer_get_length(bufferevent_get_output(s->bev)) > 0 ||
+	       evbuffer_get_length(bufferevent_get_input(t->plain)) > 0 ||
+	       SSL_has_pending(t->ctrl);
+}
+
+/* The client's first bytes after CCC came: the session reads and writes
+ * plain itself from now on. The filter goes (it owns neither plain nor
+ * the SSL); whatever follows in plain's input is clear text. */
+static void ccc_done(struct ftpd_session *s, bool notified)
+{
+	struct ftpd_tls *t = s->tls;
+	struct bufferevent *plain = t->plain;
+
+	t->ccc_gate = false;
+	t->cleared = true;
+	bufferevent_free(s->bev);
+	SSL_free(t->ctrl);
+	t->ctrl = NULL;
+	t->plain = NULL;
+	s->bev = plain;
+	bufferevent_setcb(plain, t->read_cb, t->write_cb, t->event_cb, s);
+	bufferevent_setwatermark(plain, EV_WRITE, t->wlow, t->whigh);
+	bufferevent_enable(plain, EV_READ | EV_WRITE);
+	ftpd_slog(s, LOG_LVL_INFO, "CCC: the control connection goes on in "
+		  "clear text (%s)", notified ? "after the client's "
+		  "close_notify" : "the client sent no close_notify");
+	if (evbuffer_get_length(bufferevent_get_input(plain)) > 0)
+		ftpd_session_resume(s);
+}
+
+/* Reads the client's TLS record(s) after CCC through OpenSSL: true once
+ * its close_notify came (the bytes after it are clear text); false while
+ * more is needed, or (*bad set) when it sent anything else. */
+static bool ccc_read_close_notify(struct ftpd_session *s, bool *bad)
+{
+	SSL *ssl = s->tls->ctrl;
+	char buf[1];
+	int r, e;
+
+	ERR_clear_error();
+	r = SSL_read(ssl, buf, sizeof(buf));
+	e = SSL_get_error(ssl, r);
+	ERR_clear_error();
+	*bad = !(r <= 0 && (e == SSL_ERROR_WANT_READ ||
+			    e == SSL_ERROR_ZERO_RETURN));
+	return r <= 0 && e == SSL_ERROR_ZERO_RETURN;
+}
+
+static void ccc_read_cb(struct bufferevent *plain, void *arg)
+{
+	struct ftpd_session *s = arg;
+	uint8_t first;
+	bool bad = false, tls;
+
+	if (evbuffer_copyout(bufferevent_get_input(plain), &first, 1) < 1)
+		return;
+	tls = ftpd_ccc_classify(first) == FTPD_CCC_TLS_RECORD;
+	/* The filter read no byte after CCC (ftpd_tls_ccc_busy): OpenSSL
+	 * reads the client's records from plain's input up to the end of
+	 * its close_notify, and not a byte further (no read-ahead). */
+	if (tls && !ccc_read_close_notify(s, &bad)) {
+		if (!bad)
+			return; /* the rest of the record is on its way */
+		ftpd_slog(s, LOG_LVL_WARNING, "CCC: the client sent TLS "
+			  "data instead of its close_notify; closing");
+		ftpd_session_free(s);
+		return;
+	}
+	ccc_done(s, tls);
+}
+
+static void ccc_event_cb(struct bufferevent *plain, short what, void *arg)
+{
+	struct ftpd_session *s = arg;
+	struct evbuffer *in = bufferevent_get_input(plain);
+	uint8_t first;
+
+	/* A TLS record cut short by the client's FIN is not a command. */
+	if (evbuffer_copyout(in, &first, 1) == 1 &&
+	    ftpd_ccc_classify(first) == FTPD_CCC_TLS_RECORD)
+		evbuffer_drain(in, evbuffer_get_length(in));
+	ccc_done(s, false);
+	s->tls->event_cb(plain, what, s);
+}
+
+int ftpd_tls_ccc(struct ftpd_session *s)
+{
+	struct ftpd_tls *t = s->tls;
+	int r;
+
+	/* The 200 went through SSL_write as it was queued: only then may
+	 * close_notify follow it. */
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) > 0)
+		return -EAGAIN;
+	ERR_clear_error();
+	r = SSL_shutdown(t->ctrl);
+	ERR_clear_error();
+	if (r < 0)
+		return -EIO;
+	/* From here the filter reads nothing more: plain's bytes are
+	 * judged by ccc_read_cb; the session reads the filter's (empty)
+	 * input until ccc_done switches it to plain. */
+	t->ccc_gate = true;
+	bufferevent_setcb(t->plain, ccc_read_cb, NULL, ccc_event_cb, s);
+	return 0;
+}
+
 void ftpd_tls_close_notify(struct ftpd_session *s)
 {
 	struct ftpd_tls *t = s->tls;
 
-	if (!t || !t->handshake_done ||
+	if (!t || !t->handshake_done || !t->ctrl ||
 	    (SSL_get_shutdown(t->ctrl) & SSL_SENT_SHUTDOWN))
 		return;
 	/* Replies are encrypted as they are written (the filter's output
@@ -370,6 +493,10 @@ void ftpd_tls_session_free(struct ftpd_session *s)
 {
 	if (!s->tls)
 		return;
+	/* The filter (freed with s->bev) borrowed these. */
+	if (s->tls->plain)
+		bufferevent_free(s->tls->plain);
+	SSL_free(s->tls->ctrl);
 	tls_stream_reap(&s->tls->closing);
 	OPENSSL_cleanse(s->tls->tag, sizeof(s->tls->tag));
 	free(s->tls);
@@ -387,15 +514,22 @@ struct ftpd_dataio *ftpd_tls_dataio_open(struct ftpd_session *s, int sock)
 
 const char *ftpd_tls_feat(const struct ftpd_session *s)
 {
-	return ftpd_session_cfg(s)->ssl_enable ? " AUTH TLS\n PBSZ\n PROT\n"
-					       : "";
+	const struct ftpd_config *c = ftpd_session_cfg(s);
+
+	if (!c->ssl_enable)
+		return "";
+	return c->allow_ccc ? " AUTH TLS\n CCC\n PBSZ\n PROT\n"
+			    : " AUTH TLS\n PBSZ\n PROT\n";
 }
 
 bool ftpd_tls_login_ok(struct ftpd_session *s)
 {
 	const struct ftpd_config *c = ftpd_session_cfg(s);
 	const char *text = NULL;
-	unsigned code = ftpd_login_tls_decide(c->ssl_enable, ftpd_tls_on(s),
+	/* SECURITY: after CCC a login would go in clear text: it counts
+	 * as one without TLS. */
+	unsigned code = ftpd_login_tls_decide(c->ssl_enable,
+					      ftpd_tls_protected(s),
 					      s->anonymous,
 					      c->force_local_logins_ssl,
 					      c->allow_anon_ssl, &text);

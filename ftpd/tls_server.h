@@ -42,9 +42,15 @@ struct ftpd_tls_ctx {
 
 /* A session's TLS state (s->tls), from AUTH TLS to the session's end. */
 struct ftpd_tls {
-	SSL *ctrl;                    /* the control connection's; owned by */
-	                              /* the filter (s->bev)                */
+	SSL *ctrl;                    /* the control connection's (owned;   */
+	                              /* NULL after CCC)                    */
+	struct bufferevent *plain;    /* under the filter s->bev (owned;    */
+	                              /* after CCC it is s->bev: NULL here) */
+	size_t wlow, whigh;           /* plain's write watermarks before    */
 	bool handshake_done, eof_seen;
+	bool ccc_gate;                /* CCC: close_notify sent; the first  */
+	                              /* bytes after it are being judged    */
+	bool cleared;                 /* CCC done: clear text from here on  */
 	bool pbsz, prot_private;      /* PBSZ given; PROT P in force        */
 	uint8_t tag[FTPD_TLS_TAG_LEN]; /* marks the sessions we issued      */
 	bufferevent_data_cb read_cb, write_cb; /* the session's callbacks   */
@@ -72,13 +78,29 @@ void ftpd_tls_ctx_free(struct ftpd_tls_ctx *t);
  * OpenSSL's filter. 0, or -ENOMEM (the session should close). */
 int ftpd_tls_start(struct ftpd_session *s);
 
-/* True after AUTH TLS. */
+/* True after AUTH TLS (also after CCC: PBSZ and PROT stay in force). */
 bool ftpd_tls_on(const struct ftpd_session *s);
+
+/* True while the control connection is under TLS: after AUTH TLS and
+ * before CCC. */
+bool ftpd_tls_protected(const struct ftpd_session *s);
+
+/* CCC: true while bytes are in flight on the control connection (in
+ * the filter, under it, or in OpenSSL), so switching now would cut them. */
+bool ftpd_tls_ccc_busy(const struct ftpd_session *s);
+
+/* CCC was answered 200 (RFC 4217 12.3): sends our close_notify after it
+ * and stops reading through TLS; the client's close_notify, when it sends
+ * one first, is read and checked, and from the first clear-text byte on
+ * the session reads and writes the TCP connection directly. 0, or
+ * -errno when the switch cannot be made (the session should close). */
+int ftpd_tls_ccc(struct ftpd_session *s);
 
 /* The session ends: close_notify before our FIN (when TLS is on). */
 void ftpd_tls_close_notify(struct ftpd_session *s);
 
-/* Frees the session's TLS state (after its bufferevent). */
+/* Frees the session's TLS state (after its bufferevent s->bev): the
+ * control connection's SSL, and the bufferevent under the filter. */
 void ftpd_tls_session_free(struct ftpd_session *s);
 
 /* A new SSL for the session's control (data = false) or a data

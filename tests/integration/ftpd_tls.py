@@ -12,8 +12,13 @@ usage: ftpd_tls.py STEP HOST CAFILE [ARGS...]
                             transfer under PROT C set before login: 521
   alpacca                   ALPN http/1.1 and SNI mail.example.org are
                             refused; ALPN ftp is selected
-  misc USER PW              FEAT lists AUTH TLS, PBSZ, PROT; CCC: 534;
-                            AUTH twice: 503; PBSZ before AUTH: 503
+  misc USER PW              FEAT lists AUTH TLS, PBSZ, PROT, not CCC;
+                            CCC: 534; AUTH twice: 503; PBSZ before AUTH:
+                            503
+  ccc USER PW               (allow_ccc = yes) FEAT lists CCC; CCC before
+                            login: 530; after it: 200, both close_notify
+                            exchanged (ssl unwrap), then PWD and HELP CCC
+                            in clear text; CCC again: 533
   flood N SECONDS           N connections send AUTH TLS then garbage or
                             a stalled record, held SECONDS; prints
                             "flood up" once they are all in
@@ -163,6 +168,15 @@ def alpacca(host, cafile):
     r.close()
 
 
+def refused(ftp, cmd, code, what):
+    """cmd must get the error reply code."""
+    try:
+        ftp.sendcmd(cmd)
+        check(False, "%s accepted" % what)
+    except ftplib.error_perm as e:
+        check(str(e).startswith(code), "%s -> %s" % (what, e))
+
+
 def misc(host, cafile, user, pw):
     ftp = ftplib.FTP(timeout=TIMEOUT)
     ftp.connect(host, 21)
@@ -170,20 +184,32 @@ def misc(host, cafile, user, pw):
     for f in (" AUTH TLS", " PBSZ", " PROT"):
         check(f in feat.split("\n") or f + "\r" in feat.split("\n"),
               "FEAT lists%s" % f)
-    try:
-        ftp.sendcmd("PBSZ 0")
-        check(False, "PBSZ before AUTH accepted")
-    except ftplib.error_perm as e:
-        check(str(e).startswith("503"), "PBSZ before AUTH -> %s" % e)
+    check(" CCC" not in feat, "FEAT does not list CCC (allow_ccc = no)")
+    refused(ftp, "PBSZ 0", "503", "PBSZ before AUTH")
     ftp.quit()
     ftp = tls_login(host, cafile, user, pw)
     for cmd, code in (("CCC", "534"), ("AUTH TLS", "503"), ("PROT X", "504"),
                       ("PROT S", "536")):
-        try:
-            ftp.sendcmd(cmd)
-            check(False, "%s accepted" % cmd)
-        except ftplib.error_perm as e:
-            check(str(e).startswith(code), "%s -> %s" % (cmd, e))
+        refused(ftp, cmd, code, cmd)
+    ftp.quit()
+
+
+def ccc(host, cafile, user, pw):
+    ftp = ftplib.FTP_TLS(context=context(cafile), timeout=TIMEOUT)
+    ftp.connect(host, 21)
+    feat = ftp.sendcmd("FEAT")
+    check(" CCC" in feat, "FEAT lists CCC (allow_ccc = yes)")
+    ftp.auth()
+    refused(ftp, "CCC", "530", "CCC before login")
+    ftp.login(user, pw)
+    ftp.prot_p()
+    resp = ftp.ccc()
+    check(resp.startswith("200"), "CCC -> %s" % resp)
+    check(not isinstance(ftp.sock, ssl.SSLSocket) or
+          ftp.sock._sslobj is None, "the control connection is clear")
+    check(ftp.pwd() == "/", "PWD in clear text after CCC")
+    check(ftp.sendcmd("HELP CCC").startswith("214"), "HELP CCC in clear")
+    refused(ftp, "CCC", "533", "CCC again")
     ftp.quit()
 
 
@@ -242,6 +268,8 @@ def main():
         alpacca(host, cafile)
     elif step == "misc":
         misc(host, cafile, a[0], a[1])
+    elif step == "ccc":
+        ccc(host, cafile, a[0], a[1])
     elif step == "flood":
         flood(host, int(a[0]), float(a[1]))
     else:

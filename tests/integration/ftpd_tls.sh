@@ -11,7 +11,14 @@
 #   a plaintext USER/PASS of a local user refused with 530
 #   (force_local_logins_ssl); PROT C data refused with 521;
 #   ALPN other than "ftp" and a foreign SNI name refused (ALPACA);
-#   CCC refused (534); FEAT lists AUTH TLS, PBSZ, PROT;
+#   CCC refused (534) and not in FEAT while allow_ccc = no; FEAT lists
+#   AUTH TLS, PBSZ, PROT;
+#   after a reload with allow_ccc = yes: curl --ftp-ssl-ccc-mode active,
+#   LIST and RETR under PROT P (session reuse still required), the
+#   commands after CCC in clear text in the trace, the client's
+#   close_notify read; ftplib's ccc() (which waits for ours): PWD after
+#   it; CCC before login 530, twice 533; mode passive (no close_notify
+#   from curl) once require_ssl_reuse = no;
 #   a flood of AUTH TLS followed by garbage does not stall a normal
 #   TLS session meanwhile;
 #   the trace (trace=segments) shows "TLS handshake" records on control
@@ -106,13 +113,44 @@ bg_wait "$FLOOD_PID" 60 || fail "the flood driver failed (see $T/flood.out)"
 N=$(grep -c "TLS handshake failed" "$T/ftpd.log")
 [ "$N" -ge $((FLOOD / 2)) ] || fail "only $N failed handshakes logged"
 
-log "reload with require_ssl_reuse = no: FTP_TLS transfers work"
+reloaded() { [ "$(grep -c "configuration reloaded" "$T/ftpd.log")" -ge "$1" ]; }
+
+log "reload with allow_ccc = yes: CCC, then clear text (curl, ftplib)"
 # The daemon re-reads its files as $FTPD_USER; the key stays root's
 # (0600): the reload keeps the TLS context already loaded.
 chown "$FTPD_USER" "$USERS"
+echo "allow_ccc = yes" >>"$T/ftpd.conf"
+kill -HUP "$FTPD_PID"
+wait_until 10 reloaded 1
+# ccc_curl MODE: LIST and RETR over a CCC'd control connection.
+ccc_curl() {
+	curl_ --ftp-ssl-ccc --ftp-ssl-ccc-mode "$1" "$U/" >"$T/ccc-$1.list" ||
+		fail "curl LIST after CCC ($1) failed"
+	assert_grep "$T/ccc-$1.list" " big\.bin$"
+	curl_ --ftp-ssl-ccc --ftp-ssl-ccc-mode "$1" -o "$T/ccc-$1.bin" \
+		"$U/big.bin" || fail "curl RETR after CCC ($1) failed"
+	assert_same_file "$HOME_DIR/big.bin" "$T/ccc-$1.bin"
+}
+ccc_curl active
+assert_grep "$T/ftpd.log" "CCC: .*after the client's close_notify"
+# Commands after CCC cross in clear text (the decode line shows them);
+# the close_notify records before them are TLS records.
+assert_grep "$T/ftpd.err" "^seg #[0-9]+ .* $CLI_IP:[0-9]+ > $SRV_IP:21 .*\"RETR big\.bin\""
+assert_grep "$T/ftpd.err" "^seg #[0-9]+ .* $CLI_IP:[0-9]+ > $SRV_IP:21 .*\"(EPSV|PASV)\""
+PYT ccc "$SRV_IP" "$T/test-ca.pem" bob s3cretPW >"$T/ccc-py.out" 2>&1 ||
+	fail "ftplib CCC (see $T/ccc-py.out)"
+assert_grep "$T/ftpd.err" "^seg #[0-9]+ .* $CLI_IP:[0-9]+ > $SRV_IP:21 .*\"HELP CCC\""
+
+log "reload with require_ssl_reuse = no: FTP_TLS transfers work"
 echo "require_ssl_reuse = no" >>"$T/ftpd.conf"
 kill -HUP "$FTPD_PID"
-wait_until 10 grep -q "configuration reloaded" "$T/ftpd.log"
+wait_until 10 reloaded 2
+# curl's passive mode never sends its close_notify, so its own OpenSSL
+# marks the control connection's session not resumable (SSL_free of a
+# connection not shut down): its data connections cannot resume it, and
+# get 522 while require_ssl_reuse = yes.
+ccc_curl passive
+assert_grep "$T/ftpd.log" "CCC: .*the client sent no close_notify"
 PYT transfer "$SRV_IP" "$T/test-ca.pem" bob s3cretPW "$HOME_DIR" \
 	>"$T/pyok.out" 2>&1 || fail "FTP_TLS transfer failed (see $T/pyok.out)"
 

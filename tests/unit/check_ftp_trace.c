@@ -129,8 +129,21 @@ START_TEST(test_tls_records_show_type_and_length_only)
 	client(false, rec, 562);
 	ck_assert_str_eq(out, "TLS handshake len=512, application-data len=40");
 	/* The middle of a record that spans segments is not text. */
+	client(true, rec, 300);
+	ck_assert_str_eq(out, "TLS handshake len=512");
 	client(true, "PASS plain\r\n", 12);
 	ck_assert_str_eq(out, "TLS data (continued) 12 bytes");
+	client(true, rec, 205); /* the record's end */
+	ck_assert_str_eq(out, "TLS data (continued) 205 bytes");
+	/* Not whole lines of text after a record: still not text. */
+	client(true, "\x01PWD\r\n", 6);
+	ck_assert_str_eq(out, "TLS data (continued) 6 bytes");
+	/* After CCC (RFC 4217 12.3): clear-text lines at a record
+	 * boundary are commands again. */
+	client(true, "PWD\r\n", 5);
+	ck_assert_str_eq(out, "PWD");
+	client(true, "PASS plain\r\n", 12);
+	ck_assert_str_eq(out, "PASS ****");
 }
 END_TEST
 

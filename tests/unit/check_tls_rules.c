@@ -87,10 +87,25 @@ END_TEST
 
 START_TEST(test_ccc_needs_tls_and_is_refusable)
 {
-	ck_assert_uint_eq(ftpd_ccc_decide(false, false, &text), 533);
-	ck_assert_uint_eq(ftpd_ccc_decide(true, false, &text), 534);
+	/* protected_now, allow, logged_in, busy */
+	ck_assert_uint_eq(ftpd_ccc_decide(false, true, true, false, &text), 533);
+	ck_assert_uint_eq(ftpd_ccc_decide(true, false, true, false, &text), 534);
 	ck_assert_ptr_nonnull(strstr(text, "allow_ccc = no"));
-	ck_assert_uint_eq(ftpd_ccc_decide(true, true, &text), 200);
+	ck_assert_uint_eq(ftpd_ccc_decide(true, true, false, false, &text), 530);
+	ck_assert_uint_eq(ftpd_ccc_decide(true, true, true, true, &text), 534);
+	ck_assert_ptr_nonnull(strstr(text, "in flight"));
+	ck_assert_uint_eq(ftpd_ccc_decide(true, true, true, false, &text), 200);
+}
+END_TEST
+
+START_TEST(test_ccc_close_notify_or_clear_text_by_first_byte)
+{
+	/* TLS 1.2 alert record; TLS 1.3 hides it in application data. */
+	ck_assert_int_eq(ftpd_ccc_classify(0x15), FTPD_CCC_TLS_RECORD);
+	ck_assert_int_eq(ftpd_ccc_classify(0x17), FTPD_CCC_TLS_RECORD);
+	ck_assert_int_eq(ftpd_ccc_classify('P'), FTPD_CCC_CLEAR_TEXT);
+	ck_assert_int_eq(ftpd_ccc_classify('q'), FTPD_CCC_CLEAR_TEXT);
+	ck_assert_int_eq(ftpd_ccc_classify(0xff), FTPD_CCC_CLEAR_TEXT); /* IAC */
 }
 END_TEST
 
@@ -219,6 +234,7 @@ static Suite *tls_rules_suite(void)
 	tcase_add_test(tc, test_prot_levels_and_order);
 	tcase_add_test(tc, test_prot_c_refused_when_data_must_be_protected);
 	tcase_add_test(tc, test_ccc_needs_tls_and_is_refusable);
+	tcase_add_test(tc, test_ccc_close_notify_or_clear_text_by_first_byte);
 	tcase_add_test(tc, test_login_rules_follow_force_local_logins_ssl);
 	tcase_add_test(tc, test_data_in_clear_refused_521_for_local_users);
 	tcase_add_test(tc, test_reuse_rule_522);
