@@ -317,6 +317,61 @@ const char *tls_verify_failure(const SSL *ssl)
 	return r == X509_V_OK ? NULL : X509_verify_cert_error_string(r);
 }
 
+/* Appends ", name" (or "name" first) to buf while it fits. */
+static void add_name(char *buf, size_t cap, const char *name, size_t len)
+{
+	size_t n = strlen(buf);
+
+	if (n + 2 + len + 1 > cap)
+		return;
+	snprintf(buf + n, cap - n, "%s%.*s", n ? ", " : "", (int)len, name);
+}
+
+static void add_san(char *buf, size_t cap, const GENERAL_NAME *g)
+{
+	char ip[INET_ADDRSTRLEN];
+	const ASN1_STRING *a;
+
+	if (g->type == GEN_DNS) {
+		a = g->d.dNSName;
+		if (!memchr(ASN1_STRING_get0_data(a), '\0',
+			    (size_t)ASN1_STRING_length(a)))
+			add_name(buf, cap,
+				 (const char *)ASN1_STRING_get0_data(a),
+				 (size_t)ASN1_STRING_length(a));
+	} else if (g->type == GEN_IPADD && ASN1_STRING_length(g->d.iPAddress) == 4 &&
+		   inet_ntop(AF_INET, ASN1_STRING_get0_data(g->d.iPAddress), ip,
+			     sizeof(ip))) {
+		add_name(buf, cap, ip, strlen(ip));
+	}
+}
+
+const char *tls_peer_names(const SSL *ssl, char *buf, size_t cap)
+{
+	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
+	X509 *x = chain && sk_X509_num(chain) > 0 ? sk_X509_value(chain, 0)
+						   : NULL;
+	GENERAL_NAMES *sans = x ? X509_get_ext_d2i(x, NID_subject_alt_name,
+						   NULL, NULL)
+				: NULL;
+	char cn[TLS_NAME_MAX + 1];
+	int i;
+
+	if (cap == 0)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; sans && i < sk_GENERAL_NAME_num(sans); i++)
+		add_san(buf, cap, sk_GENERAL_NAME_value(sans, i));
+	GENERAL_NAMES_free(sans);
+	if (!buf[0] && x &&
+	    X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName,
+				      cn, sizeof(cn)) > 0)
+		add_name(buf, cap, cn, strlen(cn));
+	if (!buf[0])
+		snprintf(buf, cap, "no name");
+	return buf;
+}
+
 /* ---- the filter ------------------------------------------------------------------ */
 
 struct bufferevent *tls_filter_new(struct bufferevent *plain, SSL *ssl,

@@ -94,6 +94,11 @@ SSL *tls_client_ssl_new(SSL_CTX *ctx, const char *host, char *err,
  * was not checked. Static string. */
 const char *tls_verify_failure(const SSL *ssl);
 
+/* The names the peer's certificate is for, "ftp.example.org, 76.88.16.16"
+ * (its subjectAltName DNS and IP entries, else its common name; "no
+ * name" without either), also after a failed check, into buf. */
+const char *tls_peer_names(const SSL *ssl, char *buf, size_t cap);
+
 /* ---- the filter ------------------------------------------------------------ */
 
 /*

@@ -111,8 +111,16 @@ static void say_failure(struct ftpc_session *s, SSL *ssl, const char *what,
 			const char *detail)
 {
 	const char *v = tls_verify_failure(ssl);
+	long r = SSL_get_verify_result(ssl);
+	char names[256];
 
-	if (v)
+	if (v && (r == X509_V_ERR_HOSTNAME_MISMATCH ||
+		  r == X509_V_ERR_IP_ADDRESS_MISMATCH))
+		ftpc_err(s, "TLS: certificate verify failed for %s: %s: the "
+			 "certificate is for %s, not %s; connect by one of "
+			 "those names, or use -z noverify", s->host, v,
+			 tls_peer_names(ssl, names, sizeof(names)), s->host);
+	else if (v)
 		ftpc_err(s, "TLS: certificate verify failed for %s: %s; use "
 			 "-z cafile=FILE or -z noverify", s->host, v);
 	else

@@ -10,7 +10,14 @@
 #   `ssl` command on a clear-text connection, the trace showing TLS
 #   records on the data connection, and a certificate that does not name
 #   the address connected to (a second ftpd at .17 with .16's
-#   certificate) refused.
+#   certificate) refused;
+#   the system store: no -z cafile, the test CA made the default store of
+#   the one process (SSL_CERT_FILE): verified; without it refused with
+#   the message saying so;
+#   host names (the client's /etc/hosts is a file of this test, bound in
+#   a mount namespace of its own): the certificate's name verifies;
+#   another name (of the second ftpd, ssl_sni_check = no) is refused, the
+#   message naming both.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/integration/ftp_lib.sh"
 . "$top_srcdir/tests/integration/tls_lib.sh"
@@ -22,7 +29,8 @@ id ftp >/dev/null 2>&1 || skip "vsftpd's anonymous user 'ftp' does not exist (re
 
 tls_ca test
 tls_ca other
-tls_server test srv "IP:$SRV_IP"
+tls_server test srv "DNS:ftp.synfin.test,IP:$SRV_IP"
+unset SSL_CERT_FILE SSL_CERT_DIR
 tls_server other rogue "IP:$SRV_IP"
 L="$T/local"
 mkdir -p "$L/back"
@@ -129,6 +137,9 @@ CONF
 }
 ftpd_conf "$SRV_IP" "$T/state" >"$T/ftpd.conf"
 ftpd_conf 76.88.16.17 "$T/state2" >"$T/ftpd2.conf"
+# The second ftpd takes any server name, so the client's own check of a
+# wrong name is what refuses it (ftpd's ALPACA check would come first).
+echo "ssl_sni_check = no" >>"$T/ftpd2.conf"
 bg_start "$T/ftpd.log" "$FTPD" -c "$T/ftpd.conf"
 FTPD_PID=$BG_PID
 bg_start "$T/ftpd2.log" "$FTPD" -c "$T/ftpd2.conf"
@@ -161,7 +172,7 @@ log "synfin ftpd at .17 with .16's certificate: the address does not match"
 tls_session sf-host no -n -z tls -z "cafile=$T/test-ca.pem" 76.88.16.17 <<EOF
 bye
 EOF
-assert_grep "$T/sf-host.out" "^ftp: TLS: certificate verify failed for 76\.88\.16\.17: IP address mismatch; use -z cafile=FILE or -z noverify$"
+assert_grep "$T/sf-host.out" "^ftp: TLS: certificate verify failed for 76\.88\.16\.17: IP address mismatch: the certificate is for ftp\.synfin\.test, $SRV_IP, not 76\.88\.16\.17; connect by one of those names, or use -z noverify$"
 tls_session sf-host-nv yes -n -z tls -z noverify 76.88.16.17 <<EOF
 user anonymous guest@
 binary
@@ -169,6 +180,45 @@ get pub/big.passive back/nv2
 bye
 EOF
 assert_same_file "$L/big" "$L/back/nv2"
+
+log "synfin ftpd: the system store (SSL_CERT_FILE) without -z cafile"
+SSL_CERT_FILE="$T/test-ca.pem" tls_session sf-store yes -n -v -z tls \
+	"$SRV_IP" <<EOF
+user anonymous guest@
+binary
+get pub/big.passive back/store
+bye
+EOF
+assert_same_file "$L/big" "$L/back/store"
+assert_grep "$T/sf-store.out" "^TLS: TLSv1\.[23] .*certificate verified"
+tls_session sf-nostore no -n -z tls "$SRV_IP" <<EOF
+bye
+EOF
+assert_grep "$T/sf-nostore.out" "^ftp: TLS: certificate verify failed for $SRV_IP: unable to get local issuer certificate; use -z cafile=FILE or -z noverify$"
+
+log "synfin ftpd by name: the certificate's name verifies, another is refused"
+# ftp reads /etc/hosts (synfin's stack has no DNS): this test's own file,
+# bound over it in a private mount namespace of the client alone.
+printf '%s ftp.synfin.test\n76.88.16.17 other.synfin.test\n' "$SRV_IP" \
+	>"$T/hosts"
+FTP_CMD_PLAIN=("${FTP_CMD[@]}")
+FTP_CMD=(unshare -m --propagation private sh -c \
+	'mount --bind "$0" /etc/hosts && exec "$@"' "$T/hosts" "${FTP_CMD[@]}")
+tls_session sf-name yes -n -v -z tls -z "cafile=$T/test-ca.pem" \
+	ftp.synfin.test <<EOF
+user anonymous guest@
+binary
+get pub/big.passive back/name
+bye
+EOF
+assert_same_file "$L/big" "$L/back/name"
+assert_grep "$T/sf-name.out" "^TLS: TLSv1\.[23] .*certificate verified"
+tls_session sf-badname no -n -z tls -z "cafile=$T/test-ca.pem" \
+	other.synfin.test <<EOF
+bye
+EOF
+assert_grep "$T/sf-badname.out" "^ftp: TLS: certificate verify failed for other\.synfin\.test: [Hh]ostname mismatch: the certificate is for ftp\.synfin\.test, $SRV_IP, not other\.synfin\.test; connect by one of those names, or use -z noverify$"
+FTP_CMD=("${FTP_CMD_PLAIN[@]}")
 
 bg_stop "$FTPD2_PID" TERM || fail "the second ftpd did not stop cleanly"
 bg_stop "$FTPD_PID" TERM || fail "ftpd did not stop cleanly"
