@@ -87,12 +87,7 @@ lib_cleanup() {
 $LIB_CLEANUPS
 EOF
 	fi
-	for pid in $LIB_PIDS; do
-		kill "$pid" 2>/dev/null
-	done
-	for pid in $LIB_PIDS; do
-		lib_reap "$pid"
-	done
+	lib_stop_all
 	for ns in $LIB_NETNS; do
 		ip netns del "$ns" 2>/dev/null
 	done
@@ -116,6 +111,18 @@ EOF
 trap lib_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# Stops every recorded process, by pid.
+lib_stop_all() {
+	local pid
+	for pid in $LIB_PIDS; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $LIB_PIDS; do
+		lib_reap "$pid"
+	done
+	LIB_PIDS=""
+}
 
 # Waits (bounded: 5 s) for a process we killed, then forces it.
 lib_reap() {
@@ -144,6 +151,39 @@ bg_start() {
 bg_track() {
 	BG_PID=$1
 	LIB_PIDS="$LIB_PIDS $1"
+}
+
+# bg_job OUTFILE FUNC ARGS...: runs the test's own function FUNC in a
+# background subshell, output to OUTFILE, and sets BG_PID: for work that
+# waits more than it computes (a transfer held back by timeouts), done
+# meanwhile. The processes FUNC records with bg_start/bg_track are its
+# own and stopped when it ends (and when the test stops it); `fail` in it
+# ends only the job: `bg_wait BG_PID SECONDS` returns its status. FUNC
+# must wait for its processes with bg_wait (not block in the foreground),
+# so that a stop takes effect at once.
+bg_job() {
+	local out=$1
+	shift
+	(
+		LIB_PIDS=""
+		trap lib_stop_all EXIT
+		trap 'exit 143' TERM
+		"$@"
+	) >"$out" 2>&1 &
+	bg_track $!
+}
+
+# bg_run SECONDS CMD...: runs CMD (with the caller's redirections),
+# bounded by `timeout SECONDS`, and waits for it with bg_wait, so that a
+# stop of the test or of its bg_job is not held up by it. Returns its
+# status (124: the time ran out). CMD reads the caller's standard input
+# (a background command would otherwise read /dev/null).
+bg_run() {
+	local limit=$1
+	shift
+	timeout "$limit" "$@" <&0 &
+	bg_track $!
+	bg_wait "$BG_PID" $((limit + 10))
 }
 
 # bg_stop PID [SIGNAL]: stops one recorded process and waits for it.
