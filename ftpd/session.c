@@ -437,8 +437,10 @@ void ftpd_session_free(struct ftpd_session *s)
 	free_held(s);
 	event_free(s->timer);
 	event_free(s->resume);
-	/* Closes the stack socket (orderly: ts_close); with TLS, the
-	 * filter frees the SSL and the bufferevent under it. */
+	/* Closes the stack socket (orderly: ts_close); with TLS, s->bev is
+	 * the filter, which only borrows the SSL and the bufferevent under
+	 * it (CCC may drop the filter and keep them): the next call frees
+	 * those. */
 	bufferevent_free(s->bev);
 	ftpd_tls_session_free(s);
 	ftpd_cmdline_free(s->parser);
