@@ -36,11 +36,15 @@ start_ftpd() {
 }
 
 # session NAME: an anonymous session that lists and says bye, traced.
+# session NAME [HUB [COMMAND...]]: on HUB (default the test's), the client
+# run under COMMAND (e.g. setpriv) when given.
 session() {
+	local name=$1 hub=${2:-$HUB}
+	shift $(($# < 2 ? $# : 2))
 	printf 'user anonymous test@\nls\nbye\n' |
-		"$FTP" -n -t --link "hub:$HUB" 76.88.16.16 >"$T/$1.ftp" 2>&1 ||
-		fail "$1: the ftp session failed: $(tail -5 "$T/$1.ftp")"
-	assert_grep "$T/$1.ftp" "seed.txt" "$1: the listing did not arrive"
+		"$@" "$FTP" -n -t --link "hub:$hub" 76.88.16.16 >"$T/$name.ftp" 2>&1 ||
+		fail "$name: the ftp session failed: $(tail -5 "$T/$name.ftp")"
+	assert_grep "$T/$name.ftp" "seed.txt" "$name: the listing did not arrive"
 }
 
 # ---- 1. a session; the server closes first -------------------------------
@@ -101,11 +105,8 @@ FTPD_PID=$BG_PID
 wait_until 20 grep -q "CLOSED -> LISTEN" "$T/run7.out"
 # The client runs as the same user: a hub directory is shared only with
 # its owner (and group).
-printf 'user anonymous test@\nls\nbye\n' |
-	setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$U/home" \
-		"$FTP" -n --link "hub:$U/hub" 76.88.16.16 >"$T/s7.ftp" 2>&1 ||
-	fail "7: the ftp session failed: $(tail -5 "$T/s7.ftp")"
-assert_grep "$T/s7.ftp" "seed.txt" "7: the listing did not arrive"
+session s7 "$U/hub" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	env HOME="$U/home"
 bg_stop "$FTPD_PID" TERM || fail "7: ftpd did not stop cleanly"
 assert_grep "$T/run7.out" "saved [0-9]+ TIME_WAIT connections? to $U/home/.local/state/synfin/state-76.88.16.16.bin" \
 	"7: the state was not saved in the user's default state directory"
